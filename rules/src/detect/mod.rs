@@ -1,0 +1,121 @@
+//! The detectors and the alert catalog.
+//!
+//! Each detector is one module that declares its alert kind — id, default
+//! severity, clause, explanation in Chinese and English — and a pure `check`
+//! from one [`Fact`] and the [`Policy`] to at most one [`Finding`]. Dedup,
+//! counting and the alert lifecycle live in [`crate::engine`], once.
+
+mod device_unregistered;
+mod route_offlan_destination;
+
+use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
+use crate::fact::Fact;
+use crate::lang::Lang;
+use crate::policy::Policy;
+
+/// What an alert kind is: everything a detector declares about itself.
+pub struct KindInfo {
+    /// The kind.
+    pub kind: AlertKind,
+    /// Stable id, e.g. `device.unregistered`.
+    pub id: &'static str,
+    /// Severity when it fires.
+    pub severity: Severity,
+    /// The clause of 档办发〔2014〕7号 it enforces first (see
+    /// `spec/CLAUSES.md`); `clauses` lists all.
+    pub clause: &'static str,
+    /// Every clause it serves.
+    pub clauses: &'static [&'static str],
+    /// One-line title in Chinese.
+    pub title_zh: &'static str,
+    /// One-line title in English.
+    pub title_en: &'static str,
+    /// Why it matters and what to do, in Chinese.
+    pub explain_zh: &'static str,
+    /// Why it matters and what to do, in English.
+    pub explain_en: &'static str,
+    /// The detection: a pure function of one fact and the policy.
+    pub check: fn(&Fact, &Policy) -> Option<Finding>,
+    /// Folds the evidence of a repeat into the open alert's evidence.
+    pub merge: fn(&mut Evidence, Evidence),
+    /// The message shown to people, from the alert's merged evidence.
+    pub message: fn(&Subject, &Evidence, Lang) -> String,
+}
+
+impl KindInfo {
+    /// The title in `lang`.
+    pub fn title(&self, lang: Lang) -> &'static str {
+        lang.pick(self.title_zh, self.title_en)
+    }
+
+    /// The explanation in `lang`.
+    pub fn explanation(&self, lang: Lang) -> &'static str {
+        lang.pick(self.explain_zh, self.explain_en)
+    }
+}
+
+static CATALOG: [&KindInfo; 2] = [&device_unregistered::INFO, &route_offlan_destination::INFO];
+
+/// Every alert kind gapwatch raises, in catalog order.
+pub fn catalog() -> &'static [&'static KindInfo] {
+    &CATALOG
+}
+
+/// What `kind` is.
+pub fn info(kind: AlertKind) -> &'static KindInfo {
+    match kind {
+        AlertKind::DeviceUnregistered => &device_unregistered::INFO,
+        AlertKind::RouteOfflanDestination => &route_offlan_destination::INFO,
+    }
+}
+
+/// Renders an alert's message in both languages from its merged evidence.
+pub fn messages(kind: AlertKind, subject: &Subject, evidence: &Evidence) -> (String, String) {
+    let info = info(kind);
+    ((info.message)(subject, evidence, Lang::Zh), (info.message)(subject, evidence, Lang::En))
+}
+
+/// Adds `items` to the JSON array `key` of `evidence`, keeping each value
+/// once and at most `cap` values; sets `<key>_truncated` when some were
+/// left out, so the officer knows the list is not complete.
+pub(crate) fn merge_list(
+    evidence: &mut Evidence,
+    key: &str,
+    items: &[serde_json::Value],
+    cap: usize,
+) {
+    let entry =
+        evidence.entry(key.to_string()).or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    let Some(list) = entry.as_array_mut() else {
+        return;
+    };
+    let mut dropped = false;
+    for item in items {
+        if list.contains(item) {
+            continue;
+        }
+        if list.len() < cap {
+            list.push(item.clone());
+        } else {
+            dropped = true;
+        }
+    }
+    if dropped {
+        evidence.insert(format!("{key}_truncated"), serde_json::Value::Bool(true));
+    }
+}
+
+/// The strings of the JSON array `key`, joined for a message.
+pub(crate) fn joined(evidence: &Evidence, key: &str, sep: &str) -> String {
+    let items: Vec<&str> = evidence
+        .get(key)
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let mut out = items.join(sep);
+    if evidence.get(&format!("{key}_truncated")).and_then(|v| v.as_bool()) == Some(true) {
+        out.push_str(sep);
+        out.push('…');
+    }
+    out
+}

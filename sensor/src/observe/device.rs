@@ -1,0 +1,163 @@
+//! The device table: one row per MAC address seen sending on the LAN.
+
+use std::net::IpAddr;
+
+use gapwatch_rules::fact::BindingSource;
+use gapwatch_rules::{Fact, MacAddr, Timestamp};
+use rustc_hash::FxHashMap;
+
+/// A device keeps at most this many addresses; more are not recorded (a
+/// MAC using hundreds of LAN addresses is itself the finding).
+pub const MAX_ADDRESSES_PER_DEVICE: usize = 256;
+
+/// An address a device used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Address {
+    /// The address.
+    pub ip: IpAddr,
+    /// How it was first seen.
+    pub source: BindingSource,
+    /// First use.
+    pub first_seen: Timestamp,
+    /// Latest use.
+    pub last_seen: Timestamp,
+}
+
+/// What is known of one MAC address.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Device {
+    /// The MAC.
+    pub mac: MacAddr,
+    /// Vendor from the IEEE registry.
+    pub vendor: Option<&'static str>,
+    /// First frame sent.
+    pub first_seen: Timestamp,
+    /// Latest frame sent or received.
+    pub last_seen: Timestamp,
+    /// Frames sent.
+    pub packets_sent: u64,
+    /// Bytes on the wire sent.
+    pub bytes_sent: u64,
+    /// Unicast frames received.
+    pub packets_received: u64,
+    /// Bytes on the wire of unicast frames received.
+    pub bytes_received: u64,
+    /// Addresses used, in order of first use.
+    pub addresses: Vec<Address>,
+    dirty: bool,
+}
+
+/// Devices by MAC.
+#[derive(Default)]
+pub struct DeviceTable {
+    index: FxHashMap<MacAddr, u32>,
+    devices: Vec<Device>,
+    /// Devices changed since the last [`DeviceTable::take_dirty`].
+    dirty: Vec<u32>,
+}
+
+impl DeviceTable {
+    /// Number of devices.
+    pub fn len(&self) -> usize {
+        self.devices.len()
+    }
+
+    /// True when no device was seen.
+    pub fn is_empty(&self) -> bool {
+        self.devices.is_empty()
+    }
+
+    /// The device with this MAC.
+    pub fn get(&self, mac: MacAddr) -> Option<&Device> {
+        self.index.get(&mac).map(|&i| &self.devices[i as usize])
+    }
+
+    /// Every device, in order of first appearance.
+    pub fn iter(&self) -> impl Iterator<Item = &Device> {
+        self.devices.iter()
+    }
+
+    /// Counts a frame sent by `mac`; creates the device (a fact) on its first.
+    pub fn sent(&mut self, mac: MacAddr, ts: Timestamp, bytes: u64, facts: &mut Vec<Fact>) -> u32 {
+        let i = match self.index.get(&mac) {
+            Some(&i) => i,
+            None => {
+                let vendor = crate::oui::vendor(mac);
+                let i = self.devices.len() as u32;
+                self.index.insert(mac, i);
+                self.devices.push(Device {
+                    mac,
+                    vendor,
+                    first_seen: ts,
+                    last_seen: ts,
+                    packets_sent: 0,
+                    bytes_sent: 0,
+                    packets_received: 0,
+                    bytes_received: 0,
+                    addresses: Vec::new(),
+                    dirty: false,
+                });
+                facts.push(Fact::NewDevice { mac, vendor, ts });
+                i
+            }
+        };
+        let d = self.touch(i, ts);
+        d.packets_sent += 1;
+        d.bytes_sent += bytes;
+        i
+    }
+
+    /// Counts a unicast frame to `mac`, if it is a known device.
+    pub fn received(&mut self, mac: MacAddr, ts: Timestamp, bytes: u64) {
+        if let Some(&i) = self.index.get(&mac) {
+            let d = self.touch(i, ts);
+            d.packets_received += 1;
+            d.bytes_received += bytes;
+        }
+    }
+
+    /// Records that device `i` used `ip`; a first use is a fact.
+    pub fn bind(
+        &mut self,
+        i: u32,
+        ip: IpAddr,
+        source: BindingSource,
+        ts: Timestamp,
+        facts: &mut Vec<Fact>,
+    ) {
+        let d = &mut self.devices[i as usize];
+        if let Some(a) = d.addresses.iter_mut().find(|a| a.ip == ip) {
+            a.last_seen = a.last_seen.max(ts);
+            return;
+        }
+        if d.addresses.len() >= MAX_ADDRESSES_PER_DEVICE {
+            return;
+        }
+        d.addresses.push(Address { ip, source, first_seen: ts, last_seen: ts });
+        facts.push(Fact::AddressBound { mac: d.mac, ip, source, ts });
+    }
+
+    /// Devices changed since the last call, in order of first change.
+    pub fn take_dirty(&mut self) -> impl Iterator<Item = &Device> {
+        let devices = &mut self.devices;
+        for &i in &self.dirty {
+            devices[i as usize].dirty = false;
+        }
+        let dirty = std::mem::take(&mut self.dirty);
+        let out: Vec<&Device> = dirty.iter().map(|&i| &devices[i as usize]).collect();
+        // Keep the list's allocation for the next round.
+        self.dirty = dirty;
+        self.dirty.clear();
+        out.into_iter()
+    }
+
+    fn touch(&mut self, i: u32, ts: Timestamp) -> &mut Device {
+        let d = &mut self.devices[i as usize];
+        d.last_seen = d.last_seen.max(ts);
+        if !d.dirty {
+            d.dirty = true;
+            self.dirty.push(i);
+        }
+        d
+    }
+}

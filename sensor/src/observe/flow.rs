@@ -1,0 +1,287 @@
+//! The flow table: bidirectional 5-tuples with per-direction counters, and
+//! the per-pair hourly volume they add up to.
+//!
+//! A flow is keyed by IP protocol and the unordered pair of (address, port)
+//! — ports for TCP and UDP, 0 otherwise. Its initiator sent the first
+//! packet. It ends on RST or once both sides sent FIN (then lingers
+//! [`LINGER_SECS`] so the last ACKs join it), or after an idle timeout.
+//! Times are packet times; nothing here reads a clock.
+
+use std::net::IpAddr;
+
+use gapwatch_rules::fact::{Endpoint, FlowEnd, FlowStart, FlowSummary, PairVolume};
+use gapwatch_rules::{Fact, Timestamp};
+use rustc_hash::FxHashMap;
+
+/// TCP flows end after this many seconds without a packet.
+pub const TCP_IDLE_SECS: i64 = 300;
+/// Other flows end after this many seconds without a packet.
+pub const OTHER_IDLE_SECS: i64 = 60;
+/// A closed TCP flow absorbs stray packets for this long.
+pub const LINGER_SECS: i64 = 10;
+/// How often (packet time) the table is swept for ended flows.
+pub const SWEEP_SECS: i64 = 10;
+
+const TCP: u8 = 6;
+const FIN: u8 = 0x01;
+const SYN: u8 = 0x02;
+const RST: u8 = 0x04;
+const ACK: u8 = 0x10;
+
+/// One packet as the flow table sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct FlowPacket {
+    /// IP protocol.
+    pub proto: u8,
+    /// Sender.
+    pub src: Endpoint,
+    /// Receiver.
+    pub dst: Endpoint,
+    /// TCP flags (0 for other protocols).
+    pub tcp_flags: u8,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Packet time.
+    pub ts: Timestamp,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct FlowKey {
+    proto: u8,
+    lo: (IpAddr, u16),
+    hi: (IpAddr, u16),
+}
+
+impl FlowKey {
+    fn of(p: &FlowPacket) -> FlowKey {
+        let a = (p.src.ip, p.src.port);
+        let b = (p.dst.ip, p.dst.port);
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        FlowKey { proto: p.proto, lo, hi }
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct HourCounters {
+    orig_packets: u64,
+    orig_bytes: u64,
+    resp_packets: u64,
+    resp_bytes: u64,
+}
+
+struct FlowEntry {
+    summary: FlowSummary,
+    /// FIN seen from initiator / responder.
+    fin: (bool, bool),
+    /// When the flow closed (FIN both ways or RST), if it did.
+    closed_at: Option<Timestamp>,
+    /// Counters of the current hour, folded into pair volumes on roll.
+    hour: HourCounters,
+}
+
+impl FlowEntry {
+    fn new(p: &FlowPacket) -> FlowEntry {
+        FlowEntry {
+            summary: FlowSummary {
+                start: FlowStart { proto: p.proto, initiator: p.src, responder: p.dst, ts: p.ts },
+                last_seen: p.ts,
+                orig_packets: 0,
+                orig_bytes: 0,
+                resp_packets: 0,
+                resp_bytes: 0,
+                orig_tcp_flags: 0,
+                resp_tcp_flags: 0,
+                end: FlowEnd::EndOfCapture,
+            },
+            fin: (false, false),
+            closed_at: None,
+            hour: HourCounters::default(),
+        }
+    }
+
+    /// Why this flow is over at `ts`, if it is.
+    fn ended_by(&self, ts: Timestamp, bare_syn: bool) -> Option<FlowEnd> {
+        if let Some(closed) = self.closed_at {
+            if bare_syn || ts.secs_since(closed) > LINGER_SECS {
+                return Some(self.summary.end);
+            }
+            return None;
+        }
+        let idle = if self.summary.start.proto == TCP { TCP_IDLE_SECS } else { OTHER_IDLE_SECS };
+        (ts.secs_since(self.summary.last_seen) > idle).then_some(FlowEnd::Idle)
+    }
+
+    fn add(&mut self, p: &FlowPacket) {
+        let s = &mut self.summary;
+        s.last_seen = s.last_seen.max(p.ts);
+        let from_initiator =
+            (p.src.ip, p.src.port) == (s.start.initiator.ip, s.start.initiator.port);
+        if from_initiator {
+            s.orig_packets += 1;
+            s.orig_bytes += p.bytes;
+            s.orig_tcp_flags |= p.tcp_flags;
+            self.hour.orig_packets += 1;
+            self.hour.orig_bytes += p.bytes;
+        } else {
+            s.resp_packets += 1;
+            s.resp_bytes += p.bytes;
+            s.resp_tcp_flags |= p.tcp_flags;
+            self.hour.resp_packets += 1;
+            self.hour.resp_bytes += p.bytes;
+        }
+        if p.proto != TCP || self.closed_at.is_some() {
+            return;
+        }
+        if p.tcp_flags & RST != 0 {
+            s.end = FlowEnd::Rst;
+            self.closed_at = Some(p.ts);
+        } else if p.tcp_flags & FIN != 0 {
+            if from_initiator {
+                self.fin.0 = true;
+            } else {
+                self.fin.1 = true;
+            }
+            if self.fin.0 && self.fin.1 {
+                s.end = FlowEnd::Fin;
+                self.closed_at = Some(p.ts);
+            }
+        }
+    }
+}
+
+/// Live flows and the current hour's pair volumes.
+#[derive(Default)]
+pub struct FlowTable {
+    flows: FxHashMap<FlowKey, FlowEntry>,
+    pairs: FxHashMap<(IpAddr, IpAddr), (u64, u64)>,
+    hour: Option<Timestamp>,
+    next_sweep: Option<Timestamp>,
+}
+
+impl FlowTable {
+    /// Live flows.
+    pub fn len(&self) -> usize {
+        self.flows.len()
+    }
+
+    /// True when no flow is live.
+    pub fn is_empty(&self) -> bool {
+        self.flows.is_empty()
+    }
+
+    /// Counts one packet; a new flow and an ended one are facts.
+    pub fn update(&mut self, p: &FlowPacket, facts: &mut Vec<Fact>) {
+        self.advance(p.ts, facts);
+        let key = FlowKey::of(p);
+        let bare_syn = p.proto == TCP && p.tcp_flags & (SYN | ACK) == SYN;
+        match self.flows.get_mut(&key) {
+            Some(entry) => {
+                if let Some(end) = entry.ended_by(p.ts, bare_syn) {
+                    let old = std::mem::replace(entry, FlowEntry::new(p));
+                    Self::end(&mut self.pairs, old, end, facts);
+                    facts.push(Fact::NewFlow(entry.summary.start));
+                }
+                entry.add(p);
+            }
+            None => {
+                let mut entry = FlowEntry::new(p);
+                entry.add(p);
+                facts.push(Fact::NewFlow(entry.summary.start));
+                self.flows.insert(key, entry);
+            }
+        }
+    }
+
+    /// Moves packet time to `ts`: rolls the hour and sweeps ended flows
+    /// when due. Called for every packet (cheap when nothing is due) and by
+    /// live sources on quiet ticks.
+    pub fn advance(&mut self, ts: Timestamp, facts: &mut Vec<Fact>) {
+        let hour = ts.hour_start();
+        match self.hour {
+            None => self.hour = Some(hour),
+            Some(current) if hour > current => {
+                self.roll_hour(facts);
+                self.hour = Some(hour);
+            }
+            Some(_) => {}
+        }
+        match self.next_sweep {
+            None => self.next_sweep = Some(ts.plus_secs(SWEEP_SECS)),
+            Some(due) if ts >= due => {
+                self.sweep(ts, facts);
+                self.next_sweep = Some(ts.plus_secs(SWEEP_SECS));
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// Ends every live flow (the capture is over) and reports the last
+    /// hour's pair volumes.
+    pub fn finish(&mut self, facts: &mut Vec<Fact>) {
+        let mut live: Vec<FlowEntry> = self.flows.drain().map(|(_, e)| e).collect();
+        live.sort_by_key(|e| e.summary.start.ts);
+        for entry in live {
+            let end =
+                if entry.closed_at.is_some() { entry.summary.end } else { FlowEnd::EndOfCapture };
+            Self::end(&mut self.pairs, entry, end, facts);
+        }
+        self.roll_hour(facts);
+    }
+
+    fn sweep(&mut self, ts: Timestamp, facts: &mut Vec<Fact>) {
+        let due: Vec<(FlowKey, FlowEnd)> = self
+            .flows
+            .iter()
+            .filter_map(|(key, entry)| entry.ended_by(ts, false).map(|end| (*key, end)))
+            .collect();
+        let mut ended: Vec<(FlowEntry, FlowEnd)> = due
+            .into_iter()
+            .filter_map(|(key, end)| self.flows.remove(&key).map(|e| (e, end)))
+            .collect();
+        // Table order is an accident of hashing: report in start order.
+        ended.sort_by_key(|(e, _)| e.summary.start.ts);
+        for (entry, end) in ended {
+            Self::end(&mut self.pairs, entry, end, facts);
+        }
+    }
+
+    fn end(
+        pairs: &mut FxHashMap<(IpAddr, IpAddr), (u64, u64)>,
+        mut entry: FlowEntry,
+        end: FlowEnd,
+        facts: &mut Vec<Fact>,
+    ) {
+        fold_hour(pairs, &mut entry);
+        entry.summary.end = end;
+        facts.push(Fact::FlowEnded(entry.summary));
+    }
+
+    fn roll_hour(&mut self, facts: &mut Vec<Fact>) {
+        for entry in self.flows.values_mut() {
+            fold_hour(&mut self.pairs, entry);
+        }
+        let Some(hour) = self.hour else {
+            return;
+        };
+        let mut pairs: Vec<_> = self.pairs.drain().collect();
+        pairs.sort_unstable_by_key(|&((src, dst), _)| (src, dst));
+        for ((src, dst), (packets, bytes)) in pairs {
+            facts.push(Fact::PairVolume(PairVolume { src, dst, hour, packets, bytes }));
+        }
+    }
+}
+
+fn fold_hour(pairs: &mut FxHashMap<(IpAddr, IpAddr), (u64, u64)>, entry: &mut FlowEntry) {
+    let h = std::mem::take(&mut entry.hour);
+    let s = &entry.summary.start;
+    if h.orig_packets > 0 {
+        let v = pairs.entry((s.initiator.ip, s.responder.ip)).or_default();
+        v.0 += h.orig_packets;
+        v.1 += h.orig_bytes;
+    }
+    if h.resp_packets > 0 {
+        let v = pairs.entry((s.responder.ip, s.initiator.ip)).or_default();
+        v.0 += h.resp_packets;
+        v.1 += h.resp_bytes;
+    }
+}

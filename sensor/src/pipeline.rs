@@ -1,0 +1,166 @@
+//! The pipeline: capture → decode → observe → detect → record, for one
+//! frame at a time.
+//!
+//! Per frame: decode, table updates, two time comparisons. Facts go to the
+//! detection engine and, with device states and alert updates, into a batch
+//! for the record; batches leave every [`FLUSH_SECS`] of packet time or when
+//! full. Live capture and replay drive this same type.
+
+use gapwatch_rules::{Engine, Fact, Policy, Timestamp};
+
+use crate::capture::Frame;
+use crate::decode::{DecodeStats, decode};
+use crate::observe::Observer;
+use crate::record::{DeviceRow, Record, RecordError};
+
+/// Alerts and ended flows reach the record at least this often (packet
+/// time), so a dashboard sees them within a second.
+pub const FLUSH_SECS: i64 = 1;
+/// Device states (counters, last seen) are written this often.
+pub const DEVICE_FLUSH_SECS: i64 = 60;
+/// A batch is sent early once it holds this many records.
+pub const BATCH_MAX: usize = 4096;
+
+/// Where batches of records go (the SQLite writer, or a test's vector).
+pub trait Sink {
+    /// Takes one batch.
+    fn write(&mut self, batch: Vec<Record>) -> Result<(), RecordError>;
+}
+
+impl Sink for crate::record::Recorder {
+    fn write(&mut self, batch: Vec<Record>) -> Result<(), RecordError> {
+        self.send(batch)
+    }
+}
+
+/// Frame and byte totals of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Frames.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Earliest frame.
+    pub first_ts: Option<Timestamp>,
+    /// Latest frame.
+    pub last_ts: Option<Timestamp>,
+}
+
+/// The sensor's state for one run.
+pub struct Pipeline {
+    observer: Observer,
+    engine: Engine,
+    decode_stats: DecodeStats,
+    totals: Totals,
+    batch: Vec<Record>,
+    next_flush: Option<Timestamp>,
+    next_device_flush: Option<Timestamp>,
+}
+
+impl Pipeline {
+    /// A pipeline enforcing `policy`.
+    pub fn new(policy: Policy) -> Pipeline {
+        Pipeline {
+            observer: Observer::new(policy.clone()),
+            engine: Engine::new(policy),
+            decode_stats: DecodeStats::default(),
+            totals: Totals::default(),
+            batch: Vec::new(),
+            next_flush: None,
+            next_device_flush: None,
+        }
+    }
+
+    /// The observation tables.
+    pub fn observer(&self) -> &Observer {
+        &self.observer
+    }
+
+    /// Undecodable frames by reason.
+    pub fn decode_stats(&self) -> &DecodeStats {
+        &self.decode_stats
+    }
+
+    /// Totals so far.
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    /// Takes in one frame.
+    pub fn process(&mut self, frame: &Frame<'_>, sink: &mut impl Sink) -> Result<(), RecordError> {
+        let wire_len = frame.wire_len();
+        let t = &mut self.totals;
+        t.packets += 1;
+        t.bytes += wire_len;
+        t.first_ts = Some(t.first_ts.map_or(frame.ts, |f| f.min(frame.ts)));
+        t.last_ts = Some(t.last_ts.map_or(frame.ts, |l| l.max(frame.ts)));
+
+        let decoded = decode(frame);
+        if let Some(reason) = decoded.error {
+            self.decode_stats.count(reason);
+        }
+        self.observer.observe(&decoded, frame.ts, wire_len);
+        if self.observer.has_facts() {
+            self.take_facts();
+        }
+        let due = self.next_flush.is_none_or(|at| frame.ts >= at);
+        if due || self.batch.len() >= BATCH_MAX {
+            self.flush(frame.ts, sink)?;
+        }
+        Ok(())
+    }
+
+    /// The capture is over: ends every flow and writes everything.
+    pub fn finish(&mut self, sink: &mut impl Sink) -> Result<(), RecordError> {
+        self.observer.finish();
+        self.take_facts();
+        self.write_devices();
+        self.write_alerts();
+        self.send(sink)
+    }
+
+    fn take_facts(&mut self) {
+        for fact in self.observer.facts() {
+            self.engine.on_fact(&fact);
+            match fact {
+                Fact::FlowEnded(f) => self.batch.push(Record::Flow(f)),
+                Fact::PairVolume(p) => self.batch.push(Record::Pair(p)),
+                Fact::NewDevice { .. } | Fact::AddressBound { .. } | Fact::NewFlow(_) => {}
+            }
+        }
+    }
+
+    fn flush(&mut self, now: Timestamp, sink: &mut impl Sink) -> Result<(), RecordError> {
+        self.next_flush = Some(now.plus_secs(FLUSH_SECS));
+        if self.next_device_flush.is_none_or(|at| now >= at) {
+            self.next_device_flush = Some(now.plus_secs(DEVICE_FLUSH_SECS));
+            self.write_devices();
+        }
+        self.write_alerts();
+        self.send(sink)
+    }
+
+    fn write_devices(&mut self) {
+        let rows: Vec<Record> = self
+            .observer
+            .devices_mut()
+            .take_dirty()
+            .map(|d| Record::Device(DeviceRow::from(d)))
+            .collect();
+        self.batch.extend(rows);
+    }
+
+    fn write_alerts(&mut self) {
+        if self.engine.has_updates() {
+            self.batch.extend(self.engine.take_updates().into_iter().map(Record::Alert));
+        }
+    }
+
+    fn send(&mut self, sink: &mut impl Sink) -> Result<(), RecordError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.batch);
+        sink.write(batch)
+    }
+}

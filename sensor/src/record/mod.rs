@@ -1,0 +1,147 @@
+//! Record: SQLite is the system of record (stage 5 of the pipeline).
+//!
+//! One writer thread takes batches of [`Record`]s and applies each batch in
+//! one transaction (WAL, so readers such as the dashboard never block it).
+//! Readers open their own read-only connection through [`open_read_only`].
+
+mod error;
+pub mod query;
+pub mod schema;
+mod writer;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use error::{RecordError, RecordErrorKind};
+pub use writer::{CaptureRow, DeviceRow, Record, Recorder, RunReport};
+
+/// How long a write waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Opens (creating if needed) the database at `path` for writing, in WAL
+/// mode, migrated to the current schema.
+pub fn open_read_write(path: &Path) -> Result<Connection, RecordError> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(RecordError::new(
+            path,
+            RecordErrorKind::MissingDirectory(parent.to_path_buf()),
+        ));
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn =
+        Connection::open_with_flags(path, flags).map_err(|e| RecordError::from_sqlite(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| RecordError::from_sqlite(path, e))?;
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(|e| RecordError::from_sqlite(path, e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(RecordError::new(path, RecordErrorKind::NoWal(mode)));
+    }
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| RecordError::from_sqlite(path, e))?;
+    migrate(&conn, path)?;
+    Ok(conn)
+}
+
+/// Opens an existing database for reading only.
+pub fn open_read_only(path: &Path) -> Result<Connection, RecordError> {
+    if !path.exists() {
+        return Err(RecordError::new(path, RecordErrorKind::Missing));
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn =
+        Connection::open_with_flags(path, flags).map_err(|e| RecordError::from_sqlite(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| RecordError::from_sqlite(path, e))?;
+    let version = schema_version(&conn, path)?;
+    if version != schema::SCHEMA_VERSION {
+        return Err(RecordError::new(
+            path,
+            RecordErrorKind::SchemaMismatch { found: version, expected: schema::SCHEMA_VERSION },
+        ));
+    }
+    Ok(conn)
+}
+
+fn schema_version(conn: &Connection, path: &Path) -> Result<i64, RecordError> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| RecordError::from_sqlite(path, e))
+}
+
+fn migrate(conn: &Connection, path: &Path) -> Result<(), RecordError> {
+    let version = schema_version(conn, path)?;
+    if version > schema::SCHEMA_VERSION {
+        return Err(RecordError::new(
+            path,
+            RecordErrorKind::SchemaMismatch { found: version, expected: schema::SCHEMA_VERSION },
+        ));
+    }
+    for (from, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let to = from as i64 + 1;
+        let batch = format!("BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {to}; COMMIT;");
+        conn.execute_batch(&batch).map_err(|e| {
+            // Leave no half-applied migration behind.
+            let _ = conn.execute_batch("ROLLBACK");
+            RecordError::from_sqlite(path, e)
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_and_migrates_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gw.db");
+        drop(open_read_write(&db).unwrap());
+        let conn = open_read_write(&db).unwrap();
+        assert_eq!(schema_version(&conn, &db).unwrap(), schema::SCHEMA_VERSION);
+        drop(conn);
+        assert!(open_read_only(&db).is_ok());
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gw.db");
+        let conn = open_read_write(&db).unwrap();
+        conn.pragma_update(None, "user_version", schema::SCHEMA_VERSION + 1).unwrap();
+        drop(conn);
+        let err = open_read_write(&db).unwrap_err();
+        assert!(matches!(err.kind, RecordErrorKind::SchemaMismatch { .. }), "{err}");
+        assert!(err.to_string().contains("newer"), "{err}");
+        let err = open_read_only(&db).unwrap_err();
+        assert!(matches!(err.kind, RecordErrorKind::SchemaMismatch { .. }));
+    }
+
+    #[test]
+    fn not_a_database_is_explained() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("notes.txt");
+        std::fs::write(
+            &db,
+            "this is not sqlite, just a text file that is long enough to have a header",
+        )
+        .unwrap();
+        let err = open_read_write(&db).unwrap_err();
+        assert!(matches!(err.kind, RecordErrorKind::NotADatabase), "{err}");
+    }
+
+    #[test]
+    fn missing_directory_is_named() {
+        let err = open_read_write(Path::new("/nonexistent-gapwatch-dir/x/gw.db")).unwrap_err();
+        assert!(err.to_string().contains("/nonexistent-gapwatch-dir/x"), "{err}");
+        let err = open_read_only(Path::new("/nonexistent-gapwatch-dir/gw.db")).unwrap_err();
+        assert!(matches!(err.kind, RecordErrorKind::Missing));
+    }
+}

@@ -1,0 +1,330 @@
+//! Reading the record: what `gapwatch devices|flows|alerts|stats` list.
+//!
+//! Every function takes a connection opened by [`super::open_read_only`]
+//! (or the writer's own) and returns plain serialisable rows in the stable
+//! JSON shape.
+
+use std::net::IpAddr;
+
+use gapwatch_rules::{Alert, MacAddr, Severity, Subject, Timestamp};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+fn rfc3339(ns: i64) -> String {
+    Timestamp::from_nanos(ns).rfc3339()
+}
+
+/// A device as listed (stable JSON fields).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DeviceInfo {
+    /// MAC address.
+    pub mac: String,
+    /// Vendor from the IEEE registry.
+    pub vendor: Option<String>,
+    /// In the asset register of the latest run with a policy.
+    pub registered: bool,
+    /// Registered name.
+    pub name: Option<String>,
+    /// Registered role.
+    pub role: Option<String>,
+    /// IPv4 addresses used.
+    pub ipv4: Vec<String>,
+    /// IPv6 addresses used.
+    pub ipv6: Vec<String>,
+    /// First frame, RFC 3339 UTC.
+    pub first_seen: String,
+    /// Latest frame.
+    pub last_seen: String,
+    /// Frames sent.
+    pub packets_sent: u64,
+    /// Unicast frames received.
+    pub packets_received: u64,
+    /// Bytes sent.
+    pub bytes_sent: u64,
+    /// Bytes received.
+    pub bytes_received: u64,
+    /// Locally administered MAC (not from the IEEE registry).
+    pub locally_administered: bool,
+    /// Group MAC used as a source (never legitimate).
+    pub multicast: bool,
+}
+
+/// Every device, in order of first appearance.
+pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.mac, d.vendor, a.mac IS NOT NULL, a.name, a.role, d.first_seen, d.last_seen,
+                d.packets_sent, d.packets_received, d.bytes_sent, d.bytes_received
+         FROM devices d LEFT JOIN assets a ON a.mac = d.mac
+         ORDER BY d.first_seen, d.mac",
+    )?;
+    let mut addrs =
+        conn.prepare("SELECT ip FROM addresses WHERE mac = ?1 ORDER BY first_seen, ip")?;
+    let rows = stmt.query_map([], |r| {
+        let mac: String = r.get(0)?;
+        let parsed: MacAddr = mac.parse().unwrap_or_default();
+        Ok(DeviceInfo {
+            vendor: r.get(1)?,
+            registered: r.get(2)?,
+            name: r.get(3)?,
+            role: r.get(4)?,
+            ipv4: Vec::new(),
+            ipv6: Vec::new(),
+            first_seen: rfc3339(r.get(5)?),
+            last_seen: rfc3339(r.get(6)?),
+            packets_sent: r.get::<_, i64>(7)? as u64,
+            packets_received: r.get::<_, i64>(8)? as u64,
+            bytes_sent: r.get::<_, i64>(9)? as u64,
+            bytes_received: r.get::<_, i64>(10)? as u64,
+            locally_administered: parsed.is_locally_administered(),
+            multicast: parsed.is_multicast(),
+            mac,
+        })
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let mut d = row?;
+        for ip in addrs.query_map(params![d.mac], |r| r.get::<_, String>(0))? {
+            let ip = ip?;
+            match ip.parse::<IpAddr>() {
+                Ok(IpAddr::V6(_)) => d.ipv6.push(ip),
+                _ => d.ipv4.push(ip),
+            }
+        }
+        out.push(d);
+    }
+    Ok(out)
+}
+
+/// A flow as listed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlowInfo {
+    /// IP protocol name (`tcp`, `udp`, `icmp`, …) or number.
+    pub proto: String,
+    /// Initiator MAC.
+    pub orig_mac: Option<String>,
+    /// Initiator address.
+    pub orig_ip: String,
+    /// Initiator port.
+    pub orig_port: u16,
+    /// Responder MAC.
+    pub resp_mac: Option<String>,
+    /// Responder address.
+    pub resp_ip: String,
+    /// Responder port.
+    pub resp_port: u16,
+    /// First packet.
+    pub first_seen: String,
+    /// Last packet.
+    pub last_seen: String,
+    /// Packets initiator → responder.
+    pub orig_packets: u64,
+    /// Bytes initiator → responder.
+    pub orig_bytes: u64,
+    /// Packets responder → initiator.
+    pub resp_packets: u64,
+    /// Bytes responder → initiator.
+    pub resp_bytes: u64,
+    /// TCP flags seen, as letters (`SAFR…`).
+    pub tcp_flags: String,
+    /// How it ended: fin, rst, idle, or open at the end of the capture.
+    pub end: String,
+}
+
+/// Name of an IP protocol number.
+pub fn proto_name(proto: u8) -> String {
+    match proto {
+        1 => "icmp".into(),
+        2 => "igmp".into(),
+        6 => "tcp".into(),
+        17 => "udp".into(),
+        47 => "gre".into(),
+        50 => "esp".into(),
+        58 => "icmpv6".into(),
+        n => n.to_string(),
+    }
+}
+
+fn flag_letters(flags: u8) -> String {
+    [
+        (0x02, 'S'),
+        (0x10, 'A'),
+        (0x08, 'P'),
+        (0x01, 'F'),
+        (0x04, 'R'),
+        (0x20, 'U'),
+        (0x40, 'E'),
+        (0x80, 'C'),
+    ]
+    .into_iter()
+    .filter(|&(bit, _)| flags & bit != 0)
+    .map(|(_, c)| c)
+    .collect()
+}
+
+/// The `limit` largest flows by bytes (all when `limit` is 0).
+pub fn flows(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<FlowInfo>> {
+    let limit = if limit == 0 { -1 } else { limit as i64 };
+    let mut stmt = conn.prepare(
+        "SELECT proto, orig_mac, orig_ip, orig_port, resp_mac, resp_ip, resp_port, first_seen, last_seen,
+                orig_packets, orig_bytes, resp_packets, resp_bytes, orig_tcp_flags | resp_tcp_flags, end_reason
+         FROM flows ORDER BY orig_bytes + resp_bytes DESC, first_seen, id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map(params![limit], |r| {
+        Ok(FlowInfo {
+            proto: proto_name(r.get(0)?),
+            orig_mac: r.get(1)?,
+            orig_ip: r.get(2)?,
+            orig_port: r.get(3)?,
+            resp_mac: r.get(4)?,
+            resp_ip: r.get(5)?,
+            resp_port: r.get(6)?,
+            first_seen: rfc3339(r.get(7)?),
+            last_seen: rfc3339(r.get(8)?),
+            orig_packets: r.get::<_, i64>(9)? as u64,
+            orig_bytes: r.get::<_, i64>(10)? as u64,
+            resp_packets: r.get::<_, i64>(11)? as u64,
+            resp_bytes: r.get::<_, i64>(12)? as u64,
+            tcp_flags: flag_letters(r.get(13)?),
+            end: r.get(14)?,
+        })
+    })?;
+    rows.collect()
+}
+
+const ALERT_COLUMNS: &str =
+    "id, kind, severity, clause, subject_mac, subject_ip, first_seen, last_seen, count,
+                             message_zh, message_en, evidence";
+
+fn alert_from(r: &Row<'_>) -> rusqlite::Result<Alert> {
+    let severity: String = r.get(2)?;
+    let mac: Option<String> = r.get(4)?;
+    let ip: Option<String> = r.get(5)?;
+    let evidence: String = r.get(11)?;
+    Ok(Alert {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        severity: severity.parse().unwrap_or(Severity::Info),
+        clause: r.get(3)?,
+        subject: Subject {
+            mac: mac.and_then(|m| m.parse().ok()),
+            ip: ip.and_then(|i| i.parse().ok()),
+        },
+        first_seen: rfc3339(r.get(6)?),
+        last_seen: rfc3339(r.get(7)?),
+        count: r.get::<_, i64>(8)? as u64,
+        message_zh: r.get(9)?,
+        message_en: r.get(10)?,
+        evidence: match serde_json::from_str(&evidence) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => Default::default(),
+        },
+    })
+}
+
+/// Every alert, most severe and most recent first.
+pub fn alerts(conn: &Connection) -> rusqlite::Result<Vec<Alert>> {
+    let sql = format!(
+        "SELECT {ALERT_COLUMNS} FROM alerts ORDER BY severity_rank DESC, last_seen DESC, id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], alert_from)?;
+    rows.collect()
+}
+
+/// One alert.
+pub fn alert_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Alert>> {
+    let sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1");
+    conn.query_row(&sql, params![id], alert_from).optional()
+}
+
+/// Totals over every run recorded.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stats {
+    /// Runs recorded.
+    pub runs: u64,
+    /// Capture files read.
+    pub captures: Vec<CaptureInfo>,
+    /// Frames read.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Earliest frame.
+    pub first_seen: Option<String>,
+    /// Latest frame.
+    pub last_seen: Option<String>,
+    /// Undecodable frames by reason.
+    pub decode_errors: Vec<(String, u64)>,
+    /// Devices known.
+    pub devices: u64,
+    /// Flows recorded.
+    pub flows: u64,
+    /// Alerts (open and closed).
+    pub alerts: u64,
+}
+
+/// One capture file read.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CaptureInfo {
+    /// Path as given.
+    pub path: String,
+    /// Frames read.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Why reading stopped early.
+    pub error: Option<String>,
+}
+
+/// The totals.
+pub fn stats(conn: &Connection) -> rusqlite::Result<Stats> {
+    let count = |table: &str| -> rusqlite::Result<u64> {
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+    };
+    let (packets, bytes, first, last): (i64, i64, Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT coalesce(sum(packets), 0), coalesce(sum(bytes), 0), min(first_ts), max(last_ts) FROM runs",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let mut stmt = conn
+        .prepare("SELECT reason, sum(count) FROM decode_errors GROUP BY reason ORDER BY reason")?;
+    let decode_errors = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare("SELECT path, packets, bytes, error FROM captures ORDER BY id")?;
+    let captures = stmt
+        .query_map([], |r| {
+            Ok(CaptureInfo {
+                path: r.get(0)?,
+                packets: r.get::<_, i64>(1)? as u64,
+                bytes: r.get::<_, i64>(2)? as u64,
+                error: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Stats {
+        runs: count("runs")?,
+        captures,
+        packets: packets as u64,
+        bytes: bytes as u64,
+        first_seen: first.map(rfc3339),
+        last_seen: last.map(rfc3339),
+        decode_errors,
+        devices: count("devices")?,
+        flows: count("flows")?,
+        alerts: count("alerts")?,
+    })
+}
+
+/// The run that already read the capture with this fingerprint, if any.
+pub fn capture_recorded(
+    conn: &Connection,
+    fingerprint: &str,
+) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row(
+        "SELECT run_id, path FROM captures WHERE fingerprint = ?1",
+        params![fingerprint],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}

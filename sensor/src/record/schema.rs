@@ -1,0 +1,118 @@
+//! The database schema and its migrations.
+//!
+//! The schema version lives in SQLite's `user_version`. Each migration moves
+//! the schema one version up, inside one transaction; a database from a newer
+//! gapwatch is refused rather than misread.
+
+/// Migrations in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Version 1: the foundation tables.
+const V1: &str = r#"
+CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY,
+    mode        TEXT NOT NULL,              -- 'policy' | 'inventory'
+    policy      TEXT,                       -- the policy file, if any
+    first_ts    INTEGER,                    -- packet time, ns since epoch
+    last_ts     INTEGER,
+    packets     INTEGER NOT NULL DEFAULT 0,
+    bytes       INTEGER NOT NULL DEFAULT 0,
+    status      TEXT NOT NULL               -- 'running' | 'complete' | 'errors'
+);
+CREATE TABLE captures (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER NOT NULL REFERENCES runs(id),
+    path        TEXT NOT NULL,
+    fingerprint TEXT NOT NULL UNIQUE,       -- sha256 of size, head and tail
+    size        INTEGER NOT NULL,
+    packets     INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL,
+    first_ts    INTEGER,
+    last_ts     INTEGER,
+    error       TEXT                        -- why reading stopped early
+);
+CREATE TABLE decode_errors (
+    run_id      INTEGER NOT NULL REFERENCES runs(id),
+    reason      TEXT NOT NULL,
+    count       INTEGER NOT NULL,
+    PRIMARY KEY (run_id, reason)
+);
+CREATE TABLE assets (
+    mac         TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    ip          TEXT,
+    location    TEXT,
+    owner       TEXT
+);
+CREATE TABLE devices (
+    mac               TEXT PRIMARY KEY,
+    vendor            TEXT,
+    first_seen        INTEGER NOT NULL,
+    last_seen         INTEGER NOT NULL,
+    packets_sent      INTEGER NOT NULL,
+    bytes_sent        INTEGER NOT NULL,
+    packets_received  INTEGER NOT NULL,
+    bytes_received    INTEGER NOT NULL
+);
+CREATE TABLE addresses (
+    mac         TEXT NOT NULL,
+    ip          TEXT NOT NULL,
+    source      TEXT NOT NULL,              -- 'arp' | 'ip'
+    first_seen  INTEGER NOT NULL,
+    last_seen   INTEGER NOT NULL,
+    PRIMARY KEY (mac, ip)
+);
+CREATE INDEX addresses_by_ip ON addresses(ip);
+CREATE TABLE flows (
+    id              INTEGER PRIMARY KEY,
+    proto           INTEGER NOT NULL,
+    orig_mac        TEXT,
+    orig_ip         TEXT NOT NULL,
+    orig_port       INTEGER NOT NULL,
+    resp_mac        TEXT,
+    resp_ip         TEXT NOT NULL,
+    resp_port       INTEGER NOT NULL,
+    first_seen      INTEGER NOT NULL,
+    last_seen       INTEGER NOT NULL,
+    orig_packets    INTEGER NOT NULL,
+    orig_bytes      INTEGER NOT NULL,
+    resp_packets    INTEGER NOT NULL,
+    resp_bytes      INTEGER NOT NULL,
+    orig_tcp_flags  INTEGER NOT NULL,
+    resp_tcp_flags  INTEGER NOT NULL,
+    end_reason      TEXT NOT NULL,          -- 'fin' | 'rst' | 'idle' | 'open'
+    UNIQUE (proto, orig_ip, orig_port, resp_ip, resp_port, first_seen)
+);
+CREATE INDEX flows_by_time ON flows(first_seen);
+CREATE TABLE pair_volume (
+    src_ip      TEXT NOT NULL,
+    dst_ip      TEXT NOT NULL,
+    hour        INTEGER NOT NULL,           -- start of the UTC hour, ns
+    packets     INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL,
+    PRIMARY KEY (src_ip, dst_ip, hour)
+);
+CREATE TABLE alerts (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    severity      TEXT NOT NULL,
+    severity_rank INTEGER NOT NULL,         -- 0 info .. 4 critical, for sorting
+    clause        TEXT NOT NULL,
+    subject_mac   TEXT,
+    subject_ip    TEXT,
+    subject_key   TEXT NOT NULL,            -- 'mac|ip', '' for a missing part
+    first_seen    INTEGER NOT NULL,
+    last_seen     INTEGER NOT NULL,
+    count         INTEGER NOT NULL,
+    message_zh    TEXT NOT NULL,
+    message_en    TEXT NOT NULL,
+    evidence      TEXT NOT NULL,            -- JSON object
+    state         TEXT NOT NULL DEFAULT 'open'
+);
+CREATE UNIQUE INDEX alerts_open_by_subject ON alerts(kind, subject_key) WHERE state = 'open';
+CREATE INDEX alerts_by_rank ON alerts(severity_rank DESC, last_seen DESC);
+"#;

@@ -1,0 +1,458 @@
+//! The writer thread: applies batches of records, one transaction each.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use gapwatch_rules::detect;
+use gapwatch_rules::fact::{FlowSummary, PairVolume};
+use gapwatch_rules::{AlertUpdate, MacAddr, Policy, Severity, Subject, Timestamp};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rustc_hash::FxHashMap;
+
+use super::{RecordError, RecordErrorKind, query};
+use crate::observe::{Address, Device};
+
+/// Batches in flight between the pipeline and the writer: enough to keep
+/// both busy, few enough to bound memory.
+const CHANNEL_DEPTH: usize = 16;
+
+/// A device's state in this run (cumulative since the run began).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeviceRow {
+    /// The MAC.
+    pub mac: MacAddr,
+    /// Vendor.
+    pub vendor: Option<&'static str>,
+    /// First frame.
+    pub first_seen: Timestamp,
+    /// Latest frame.
+    pub last_seen: Timestamp,
+    /// Counters: packets sent, bytes sent, packets received, bytes received.
+    pub counters: [u64; 4],
+    /// Addresses used.
+    pub addresses: Vec<Address>,
+}
+
+impl From<&Device> for DeviceRow {
+    fn from(d: &Device) -> DeviceRow {
+        DeviceRow {
+            mac: d.mac,
+            vendor: d.vendor,
+            first_seen: d.first_seen,
+            last_seen: d.last_seen,
+            counters: [d.packets_sent, d.bytes_sent, d.packets_received, d.bytes_received],
+            addresses: d.addresses.clone(),
+        }
+    }
+}
+
+/// One capture file of a run, for the `captures` table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaptureRow {
+    /// The file.
+    pub path: PathBuf,
+    /// Identity (see `replay::fingerprint`).
+    pub fingerprint: String,
+    /// File size.
+    pub size: u64,
+    /// Frames read.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Earliest frame.
+    pub first_ts: Option<Timestamp>,
+    /// Latest frame.
+    pub last_ts: Option<Timestamp>,
+    /// Why reading stopped early, if it did.
+    pub error: Option<String>,
+}
+
+/// The end of a run: its totals.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunReport {
+    /// Frames read.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Earliest frame.
+    pub first_ts: Option<Timestamp>,
+    /// Latest frame.
+    pub last_ts: Option<Timestamp>,
+    /// Undecodable frames by reason.
+    pub decode_errors: Vec<(&'static str, u64)>,
+    /// Files read.
+    pub captures: Vec<CaptureRow>,
+    /// Whether anything failed.
+    pub had_errors: bool,
+}
+
+/// One thing to record.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Record {
+    /// A device's state.
+    Device(DeviceRow),
+    /// A flow that ended.
+    Flow(FlowSummary),
+    /// An hour of traffic between two addresses.
+    Pair(PairVolume),
+    /// An alert that changed.
+    Alert(AlertUpdate),
+    /// The run is over.
+    RunFinished(RunReport),
+}
+
+/// Handle to the writer thread.
+pub struct Recorder {
+    tx: Option<SyncSender<Vec<Record>>>,
+    thread: Option<JoinHandle<Result<(), RecordError>>>,
+    run_id: i64,
+}
+
+impl Recorder {
+    /// Starts a run in the database behind `conn` and the thread that
+    /// records it. The policy's asset register is stored with it.
+    pub fn start(
+        conn: Connection,
+        path: &Path,
+        policy: &Policy,
+        jsonl: Option<Box<dyn Write + Send>>,
+    ) -> Result<Recorder, RecordError> {
+        let err = |e| RecordError::from_sqlite(path, e);
+        let mode = if policy.origin().is_some() { "policy" } else { "inventory" };
+        conn.execute(
+            "INSERT INTO runs (mode, policy, status) VALUES (?1, ?2, 'running')",
+            params![mode, policy.origin()],
+        )
+        .map_err(err)?;
+        let run_id = conn.last_insert_rowid();
+        store_assets(&conn, policy).map_err(err)?;
+        let (tx, rx) = sync_channel(CHANNEL_DEPTH);
+        let mut writer =
+            Writer { conn, path: path.to_path_buf(), run_id, jsonl, written: FxHashMap::default() };
+        let thread = std::thread::Builder::new()
+            .name("gapwatch-writer".into())
+            .spawn(move || writer.run(rx))
+            .map_err(|e| RecordError::new(path, RecordErrorKind::Sqlite(e.to_string())))?;
+        Ok(Recorder { tx: Some(tx), thread: Some(thread), run_id })
+    }
+
+    /// The run's id.
+    pub fn run_id(&self) -> i64 {
+        self.run_id
+    }
+
+    /// Hands a batch to the writer (blocks while it is behind).
+    pub fn send(&mut self, batch: Vec<Record>) -> Result<(), RecordError> {
+        let sent = self.tx.as_ref().map(|tx| tx.send(batch).is_ok()).unwrap_or(false);
+        if sent { Ok(()) } else { Err(self.finish().err().unwrap_or_else(|| self.gone())) }
+    }
+
+    /// Waits for every batch to be written.
+    pub fn finish(&mut self) -> Result<(), RecordError> {
+        drop(self.tx.take());
+        match self.thread.take() {
+            Some(t) => t.join().unwrap_or_else(|_| Err(self.gone())),
+            None => Ok(()),
+        }
+    }
+
+    fn gone(&self) -> RecordError {
+        RecordError::new(Path::new(""), RecordErrorKind::WriterGone)
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
+fn store_assets(conn: &Connection, policy: &Policy) -> rusqlite::Result<()> {
+    if !policy.has_register() {
+        return Ok(());
+    }
+    conn.execute("DELETE FROM assets", [])?;
+    let mut insert = conn.prepare(
+        "INSERT INTO assets (mac, name, role, ip, location, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for a in policy.assets() {
+        insert.execute(params![
+            a.mac.to_string(),
+            a.name,
+            a.role,
+            a.ip.map(|ip| ip.to_string()),
+            a.location,
+            a.owner
+        ])?;
+    }
+    Ok(())
+}
+
+struct Writer {
+    conn: Connection,
+    path: PathBuf,
+    run_id: i64,
+    jsonl: Option<Box<dyn Write + Send>>,
+    /// Device counters already written in this run, so each snapshot adds
+    /// only its difference to totals that may span several runs.
+    written: FxHashMap<MacAddr, [u64; 4]>,
+}
+
+impl Writer {
+    fn run(&mut self, rx: Receiver<Vec<Record>>) -> Result<(), RecordError> {
+        for batch in rx {
+            let touched =
+                self.apply(&batch).map_err(|e| RecordError::from_sqlite(&self.path, e))?;
+            self.emit_jsonl(&touched)?;
+        }
+        Ok(())
+    }
+
+    /// Applies one batch in one transaction; returns the alerts it touched.
+    fn apply(&mut self, batch: &[Record]) -> rusqlite::Result<Vec<i64>> {
+        let tx = self.conn.transaction()?;
+        let mut touched = Vec::new();
+        for record in batch {
+            match record {
+                Record::Device(d) => write_device(&tx, d, &mut self.written)?,
+                Record::Flow(f) => write_flow(&tx, f)?,
+                Record::Pair(p) => write_pair(&tx, p)?,
+                Record::Alert(a) => {
+                    let id = write_alert(&tx, a)?;
+                    if !touched.contains(&id) {
+                        touched.push(id);
+                    }
+                }
+                Record::RunFinished(r) => write_run(&tx, self.run_id, r)?,
+            }
+        }
+        tx.commit()?;
+        Ok(touched)
+    }
+
+    fn emit_jsonl(&mut self, touched: &[i64]) -> Result<(), RecordError> {
+        let Some(out) = self.jsonl.as_mut() else {
+            return Ok(());
+        };
+        let jsonl_err = |e: String| RecordError::new(&self.path, RecordErrorKind::Jsonl(e));
+        for &id in touched {
+            let alert = query::alert_by_id(&self.conn, id)
+                .map_err(|e| RecordError::from_sqlite(&self.path, e))?;
+            if let Some(alert) = alert {
+                let line = serde_json::to_string(&alert).map_err(|e| jsonl_err(e.to_string()))?;
+                writeln!(out, "{line}").map_err(|e| jsonl_err(e.to_string()))?;
+            }
+        }
+        out.flush().map_err(|e| jsonl_err(e.to_string()))
+    }
+}
+
+fn ns(t: Timestamp) -> i64 {
+    t.as_nanos()
+}
+
+fn write_device(
+    tx: &Transaction<'_>,
+    d: &DeviceRow,
+    written: &mut FxHashMap<MacAddr, [u64; 4]>,
+) -> rusqlite::Result<()> {
+    let before = written.insert(d.mac, d.counters).unwrap_or_default();
+    let delta: Vec<i64> =
+        d.counters.iter().zip(before).map(|(now, was)| now.saturating_sub(was) as i64).collect();
+    tx.execute(
+        "INSERT INTO devices (mac, vendor, first_seen, last_seen, packets_sent, bytes_sent, packets_received, bytes_received)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(mac) DO UPDATE SET
+           vendor = coalesce(excluded.vendor, vendor),
+           first_seen = min(first_seen, excluded.first_seen),
+           last_seen = max(last_seen, excluded.last_seen),
+           packets_sent = packets_sent + excluded.packets_sent,
+           bytes_sent = bytes_sent + excluded.bytes_sent,
+           packets_received = packets_received + excluded.packets_received,
+           bytes_received = bytes_received + excluded.bytes_received",
+        params![d.mac.to_string(), d.vendor, ns(d.first_seen), ns(d.last_seen), delta[0], delta[1], delta[2], delta[3]],
+    )?;
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO addresses (mac, ip, source, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(mac, ip) DO UPDATE SET
+           first_seen = min(first_seen, excluded.first_seen),
+           last_seen = max(last_seen, excluded.last_seen)",
+    )?;
+    for a in &d.addresses {
+        upsert.execute(params![
+            d.mac.to_string(),
+            a.ip.to_string(),
+            a.source.as_str(),
+            ns(a.first_seen),
+            ns(a.last_seen)
+        ])?;
+    }
+    Ok(())
+}
+
+fn write_flow(tx: &Transaction<'_>, f: &FlowSummary) -> rusqlite::Result<()> {
+    let s = &f.start;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO flows (proto, orig_mac, orig_ip, orig_port, resp_mac, resp_ip, resp_port, first_seen, last_seen,
+                            orig_packets, orig_bytes, resp_packets, resp_bytes, orig_tcp_flags, resp_tcp_flags, end_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT(proto, orig_ip, orig_port, resp_ip, resp_port, first_seen) DO UPDATE SET
+           last_seen = excluded.last_seen, orig_packets = excluded.orig_packets, orig_bytes = excluded.orig_bytes,
+           resp_packets = excluded.resp_packets, resp_bytes = excluded.resp_bytes,
+           orig_tcp_flags = excluded.orig_tcp_flags, resp_tcp_flags = excluded.resp_tcp_flags,
+           end_reason = excluded.end_reason",
+    )?;
+    stmt.execute(params![
+        s.proto,
+        s.initiator.mac.map(|m| m.to_string()),
+        s.initiator.ip.to_string(),
+        s.initiator.port,
+        s.responder.mac.map(|m| m.to_string()),
+        s.responder.ip.to_string(),
+        s.responder.port,
+        ns(s.ts),
+        ns(f.last_seen),
+        f.orig_packets as i64,
+        f.orig_bytes as i64,
+        f.resp_packets as i64,
+        f.resp_bytes as i64,
+        f.orig_tcp_flags,
+        f.resp_tcp_flags,
+        f.end.as_str(),
+    ])?;
+    Ok(())
+}
+
+fn write_pair(tx: &Transaction<'_>, p: &PairVolume) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO pair_volume (src_ip, dst_ip, hour, packets, bytes) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(src_ip, dst_ip, hour) DO UPDATE SET
+           packets = packets + excluded.packets, bytes = bytes + excluded.bytes",
+    )?;
+    stmt.execute(params![
+        p.src.to_string(),
+        p.dst.to_string(),
+        ns(p.hour),
+        p.packets as i64,
+        p.bytes as i64
+    ])?;
+    Ok(())
+}
+
+/// The key that makes "one open alert per kind and subject" a unique index.
+pub(crate) fn subject_key(s: &Subject) -> String {
+    let mac = s.mac.map(|m| m.to_string()).unwrap_or_default();
+    let ip = s.ip.map(|ip| ip.to_string()).unwrap_or_default();
+    format!("{mac}|{ip}")
+}
+
+fn severity_rank(s: Severity) -> i64 {
+    Severity::ALL.iter().position(|&x| x == s).unwrap_or(0) as i64
+}
+
+/// Folds an update into the open alert of its kind and subject, or opens one.
+fn write_alert(tx: &Transaction<'_>, u: &AlertUpdate) -> rusqlite::Result<i64> {
+    let info = detect::info(u.kind);
+    let key = subject_key(&u.subject);
+    let open: Option<(i64, String, String, i64, i64, i64)> = tx
+        .query_row(
+            "SELECT id, severity, evidence, count, first_seen, last_seen FROM alerts
+             WHERE kind = ?1 AND subject_key = ?2 AND state = 'open'",
+            params![info.id, key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .optional()?;
+    match open {
+        Some((id, severity, evidence, count, first, last)) => {
+            let mut merged = match serde_json::from_str::<serde_json::Value>(&evidence) {
+                Ok(serde_json::Value::Object(map)) => map,
+                _ => Default::default(),
+            };
+            (info.merge)(&mut merged, u.evidence.clone());
+            // Severity can rise, never silently fall.
+            let severity = severity.parse::<Severity>().unwrap_or(u.severity).max(u.severity);
+            let (zh, en) = detect::messages(u.kind, &u.subject, &merged);
+            tx.execute(
+                "UPDATE alerts SET severity = ?2, severity_rank = ?3, first_seen = ?4, last_seen = ?5, count = ?6,
+                   message_zh = ?7, message_en = ?8, evidence = ?9 WHERE id = ?1",
+                params![
+                    id,
+                    severity.as_str(),
+                    severity_rank(severity),
+                    first.min(ns(u.first_seen)),
+                    last.max(ns(u.last_seen)),
+                    count + u.count as i64,
+                    zh,
+                    en,
+                    serde_json::Value::Object(merged).to_string()
+                ],
+            )?;
+            Ok(id)
+        }
+        None => {
+            let (zh, en) = detect::messages(u.kind, &u.subject, &u.evidence);
+            tx.execute(
+                "INSERT INTO alerts (kind, severity, severity_rank, clause, subject_mac, subject_ip, subject_key,
+                                     first_seen, last_seen, count, message_zh, message_en, evidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![
+                    info.id,
+                    u.severity.as_str(),
+                    severity_rank(u.severity),
+                    info.clause,
+                    u.subject.mac.map(|m| m.to_string()),
+                    u.subject.ip.map(|ip| ip.to_string()),
+                    key,
+                    ns(u.first_seen),
+                    ns(u.last_seen),
+                    u.count as i64,
+                    zh,
+                    en,
+                    serde_json::Value::Object(u.evidence.clone()).to_string()
+                ],
+            )?;
+            Ok(tx.last_insert_rowid())
+        }
+    }
+}
+
+fn write_run(tx: &Transaction<'_>, run_id: i64, r: &RunReport) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE runs SET first_ts = ?2, last_ts = ?3, packets = ?4, bytes = ?5, status = ?6 WHERE id = ?1",
+        params![
+            run_id,
+            r.first_ts.map(ns),
+            r.last_ts.map(ns),
+            r.packets as i64,
+            r.bytes as i64,
+            if r.had_errors { "errors" } else { "complete" }
+        ],
+    )?;
+    for (reason, count) in &r.decode_errors {
+        tx.execute(
+            "INSERT INTO decode_errors (run_id, reason, count) VALUES (?1, ?2, ?3)",
+            params![run_id, reason, *count as i64],
+        )?;
+    }
+    for c in &r.captures {
+        tx.execute(
+            "INSERT INTO captures (run_id, path, fingerprint, size, packets, bytes, first_ts, last_ts, error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT(fingerprint) DO NOTHING",
+            params![
+                run_id,
+                c.path.display().to_string(),
+                c.fingerprint,
+                c.size as i64,
+                c.packets as i64,
+                c.bytes as i64,
+                c.first_ts.map(ns),
+                c.last_ts.map(ns),
+                c.error
+            ],
+        )?;
+    }
+    Ok(())
+}
