@@ -65,6 +65,8 @@ struct Formats {
     legacy: Option<Interface>,
     /// Time of the last packet (simple packet blocks carry none).
     last_ts: Timestamp,
+    /// Byte order of the file (legacy header) or current section.
+    big_endian: bool,
 }
 
 /// Where the packet bytes of the block at the head of the buffer are.
@@ -180,21 +182,34 @@ impl FileSource {
                         return Err(self.error(CaptureErrorKind::Io(e)));
                     }
                 }
+                Err(Next::Fail(CaptureErrorKind::Truncated)) => {
+                    let claimed = self.claimed_record_len();
+                    let kind = if claimed > MAX_BUFFER as u64 {
+                        CaptureErrorKind::RecordTooLarge(claimed)
+                    } else {
+                        CaptureErrorKind::Truncated
+                    };
+                    return Err(self.error(kind));
+                }
                 Err(Next::Fail(kind)) => return Err(self.error(kind)),
             }
         }
     }
 
-    /// Best guess of the length the record at the head claims, for the
-    /// error message.
+    /// The length the record at the head of the buffer claims, to tell a
+    /// corrupt length from a cut file.
     fn claimed_record_len(&self) -> u64 {
         let data = self.reader.data();
-        let word =
-            |at: usize| data.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-        match self.formats.legacy {
-            Some(_) => word(8).map_or(0, u64::from),
-            None => word(4).map_or(0, u64::from),
-        }
+        let at = if self.formats.legacy.is_some() { 8 } else { 4 };
+        let Some(b) = data.get(at..at + 4) else {
+            return 0;
+        };
+        let b = [b[0], b[1], b[2], b[3]];
+        u64::from(if self.formats.big_endian {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
     }
 }
 
@@ -210,6 +225,7 @@ impl Formats {
                 let ticks_per_sec =
                     if header.is_nanosecond_precision() { 1_000_000_000 } else { 1_000_000 };
                 self.legacy = Some(Interface { link, ticks_per_sec, offset_secs: 0 });
+                self.big_endian = header.is_bigendian();
                 Classified::Other(Ok(()))
             }
             PcapBlockOwned::Legacy(record) => {
@@ -230,9 +246,10 @@ impl Formats {
                     orig_len: record.origlen,
                 }))
             }
-            PcapBlockOwned::NG(Block::SectionHeader(_)) => {
+            PcapBlockOwned::NG(Block::SectionHeader(shb)) => {
                 // A new section starts a new list of interfaces.
                 self.interfaces.clear();
+                self.big_endian = shb.big_endian();
                 Classified::Other(Ok(()))
             }
             PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {

@@ -52,3 +52,6 @@ pub trait Source {
     /// Bytes of input consumed so far (for progress).
     fn bytes_read(&self) -> u64;
 }
+
+#[cfg(test)]
+mod tests;

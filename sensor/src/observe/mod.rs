@@ -55,7 +55,10 @@ impl Observer {
 
     /// Takes in one decoded frame.
     pub fn observe(&mut self, d: &Decoded<'_>, ts: Timestamp, wire_len: u64) {
-        let sender = d.src_mac.filter(|m| !m.is_multicast() && !m.is_zero());
+        // A group address as source is illegal on Ethernet, but whoever sent
+        // it is on the wire: it becomes a device, flagged by its address.
+        // An all-zero source is a capture artefact (loopback), not a device.
+        let sender = d.src_mac.filter(|m| !m.is_zero());
         let device = sender.map(|mac| self.devices.sent(mac, ts, wire_len, &mut self.facts));
         if let Some(dst) = d.dst_mac.filter(|m| !m.is_multicast()) {
             self.devices.received(dst, ts, wire_len);
@@ -134,3 +137,6 @@ impl Observer {
         !self.facts.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,171 @@
+//! Replay benchmark: the full pipeline against the bare libpcap read loop,
+//! on the same generated LAN capture, in the same run.
+//!
+//! ```text
+//! cargo bench --bench replay -- [--packets N] [--seed S] [--runs R]
+//! ```
+//! Generates (once, under `target/bench/`) a capture of N packets (default
+//! 5,000,000; IMIX sizes, ~200 devices, a working day of packet time) with
+//! the project's own generator, warms the page cache, then measures:
+//! - `libpcap loop`: `pcap_next_ex` over the file through the `pcap` crate,
+//!   touching one byte per packet (the ceiling for any libpcap reader);
+//! - `pcap-parser loop`: gapwatch's own reader alone, the same way;
+//! - `gapwatch replay`: the release binary, capture → SQLite, as a user
+//!   runs it, in a child process so its peak RSS is its own;
+//! - the same replay over the first fifth of the packets, to show that
+//!   memory does not grow with capture length.
+//!
+//! Each figure is the median of R runs (default 3). Timings belong here,
+//! never in tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use gapwatch_captures::lan::{LanOptions, write_lan};
+use gapwatch_sensor::capture::{FileSource, Source};
+
+struct Args {
+    packets: u64,
+    seed: u64,
+    runs: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args { packets: 5_000_000, seed: 1, runs: 3 };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        match flag.as_str() {
+            "--packets" => a.packets = value(),
+            "--seed" => a.seed = value(),
+            "--runs" => a.runs = value().max(1) as usize,
+            _ => {} // cargo passes --bench
+        }
+    }
+    a
+}
+
+fn capture(dir: &Path, packets: u64, seed: u64) -> PathBuf {
+    let path = dir.join(format!("lan-{packets}-{seed}.pcap"));
+    if !path.exists() {
+        let t = Instant::now();
+        let tmp = path.with_extension("tmp");
+        let out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).unwrap());
+        let opts = LanOptions { packets, seed, ..LanOptions::default() };
+        write_lan(out, &opts).expect("generate the LAN capture");
+        std::fs::rename(&tmp, &path).unwrap();
+        eprintln!("generated {} in {:.1} s", path.display(), t.elapsed().as_secs_f64());
+    }
+    // Warm the page cache so every row reads from memory.
+    let _ = std::fs::read(&path).map(|b| b.len());
+    path
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+/// Seconds, packets and wire bytes of one libpcap pass.
+fn libpcap_loop(path: &Path) -> (f64, u64, u64) {
+    let t = Instant::now();
+    let mut cap = pcap::Capture::from_file(path).expect("libpcap opens the capture");
+    let (mut n, mut bytes, mut acc) = (0u64, 0u64, 0u32);
+    while let Ok(p) = cap.next_packet() {
+        n += 1;
+        bytes += u64::from(p.header.len);
+        if p.data.len() > 12 {
+            acc = acc.wrapping_add(u32::from(p.data[12]));
+        }
+    }
+    std::hint::black_box(acc);
+    (t.elapsed().as_secs_f64(), n, bytes)
+}
+
+fn parser_loop(path: &Path) -> (f64, u64, u64) {
+    let t = Instant::now();
+    let mut src = FileSource::open(path).expect("gapwatch opens the capture");
+    let (mut n, mut bytes, mut acc) = (0u64, 0u64, 0u32);
+    while let Ok(Some(f)) = src.next_frame() {
+        n += 1;
+        bytes += f.wire_len();
+        if f.data.len() > 12 {
+            acc = acc.wrapping_add(u32::from(f.data[12]));
+        }
+    }
+    std::hint::black_box(acc);
+    (t.elapsed().as_secs_f64(), n, bytes)
+}
+
+/// Seconds and peak RSS (KiB) of `gapwatch replay` into a fresh database.
+fn gapwatch_replay(path: &Path, dir: &Path) -> (f64, u64) {
+    let db = dir.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let t = Instant::now();
+    let status = Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(dir.join("rss.txt"))
+        .arg(env!("CARGO_BIN_EXE_gapwatch"))
+        .args(["--lang", "en", "replay", "--db"])
+        .arg(&db)
+        .arg(path)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run gapwatch replay (needs /usr/bin/time: apt-get install time)");
+    let secs = t.elapsed().as_secs_f64();
+    assert!(status.success(), "gapwatch replay failed");
+    let rss = std::fs::read_to_string(dir.join("rss.txt")).unwrap_or_default();
+    let rss = rss.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
+    (secs, rss)
+}
+
+fn row(name: &str, secs: f64, packets: u64, bytes: u64, rss_kib: Option<u64>) {
+    let rss = rss_kib.map(|k| format!("{:.1}", k as f64 / 1024.0)).unwrap_or_else(|| "-".into());
+    println!(
+        "{name:<22} {secs:>8.2} {:>12.0} {:>9.0} {rss:>9}",
+        packets as f64 / secs,
+        bytes as f64 * 8.0 / secs / 1e6
+    );
+}
+
+fn main() {
+    let a = args();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let full = capture(&dir, a.packets, a.seed);
+    let fifth = capture(&dir, a.packets / 5, a.seed);
+
+    let (_, packets, bytes) = libpcap_loop(&full);
+    println!(
+        "# {}: {packets} packets, {bytes} wire bytes, {} runs each (median)",
+        full.display(),
+        a.runs
+    );
+    println!(
+        "{:<22} {:>8} {:>12} {:>9} {:>9}",
+        "reader", "wall_s", "pkts_per_s", "Mbit_s", "rss_MiB"
+    );
+    let libpcap = median((0..a.runs).map(|_| libpcap_loop(&full).0).collect());
+    row("libpcap loop", libpcap, packets, bytes, None);
+    let parser = median((0..a.runs).map(|_| parser_loop(&full).0).collect());
+    row("pcap-parser loop", parser, packets, bytes, None);
+    let runs: Vec<(f64, u64)> = (0..a.runs).map(|_| gapwatch_replay(&full, &dir)).collect();
+    let replay = median(runs.iter().map(|r| r.0).collect());
+    let rss = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    row("gapwatch replay", replay, packets, bytes, Some(rss));
+    let (_, small_packets, small_bytes) = libpcap_loop(&fifth);
+    let small: Vec<(f64, u64)> = (0..a.runs).map(|_| gapwatch_replay(&fifth, &dir)).collect();
+    let small_secs = median(small.iter().map(|r| r.0).collect());
+    let small_rss = small.iter().map(|r| r.1).max().unwrap_or(0);
+    row("gapwatch replay (1/5)", small_secs, small_packets, small_bytes, Some(small_rss));
+    println!(
+        "ratio replay/libpcap (packets/s): {:.2}   pcap-parser/libpcap: {:.2}   peak RSS full/fifth: {:.1}/{:.1} MiB",
+        libpcap / replay,
+        libpcap / parser,
+        rss as f64 / 1024.0,
+        small_rss as f64 / 1024.0
+    );
+}

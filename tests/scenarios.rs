@@ -1,0 +1,208 @@
+//! Every scenario under `captures/` replays to exactly its expected alerts;
+//! the demo's inventory matches its asset register; replay is idempotent.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::util::*;
+
+/// The fields an expected-alerts file pins down, sorted.
+fn projection(alerts: &Value) -> Vec<Value> {
+    let mut out: Vec<Value> = alerts
+        .as_array()
+        .expect("an array of alerts")
+        .iter()
+        .map(|a| {
+            json!({
+                "kind": a["kind"], "severity": a["severity"], "clause": a["clause"],
+                "subject": a["subject"], "first_seen": a["first_seen"],
+                "last_seen": a["last_seen"], "count": a["count"],
+            })
+        })
+        .collect();
+    out.sort_by_key(|a| {
+        (
+            a["kind"].to_string(),
+            a["subject"]["mac"].to_string(),
+            a["subject"]["ip"].to_string(),
+            a["first_seen"].to_string(),
+        )
+    });
+    out
+}
+
+fn replay_scenario(dir: &Path, db: &Path) {
+    let policy = dir.join("policy.toml");
+    let policy = policy.exists().then_some(policy);
+    ok(replay(db, policy.as_deref(), &[&dir.join("capture.pcap")]));
+}
+
+#[test]
+fn every_scenario_raises_exactly_its_expected_alerts() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(repo().join("captures")).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.join("capture.pcap").exists() {
+            continue;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let db = tmp.path().join("gw.db");
+        replay_scenario(&dir, &db);
+        let got = list(&db, "alerts");
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("expected-alerts.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(projection(&got), projection(&expected), "scenario {}", dir.display());
+        for a in got.as_array().unwrap() {
+            let mac = a["subject"]["mac"].as_str().unwrap_or("");
+            for lang in ["message_zh", "message_en"] {
+                let text = a[lang].as_str().unwrap();
+                assert!(text.contains(mac), "{lang} names the subject: {text}");
+            }
+            assert!(a["evidence"].is_object());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "the five scenarios exist (found {checked})");
+}
+
+#[test]
+fn demo_inventory_matches_the_register() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    let dir = scenario("demo");
+    replay_scenario(&dir, &db);
+    let policy = gapwatch_rules::Policy::load(&dir.join("policy.toml")).unwrap();
+    let devices = list(&db, "devices");
+    let devices = devices.as_array().unwrap();
+    for asset in policy.assets() {
+        let d = devices
+            .iter()
+            .find(|d| d["mac"] == asset.mac.to_string())
+            .unwrap_or_else(|| panic!("registered {} ({}) was seen", asset.name, asset.mac));
+        assert_eq!(d["registered"], true);
+        assert_eq!(d["name"], asset.name.as_str());
+        assert_eq!(d["role"], asset.role.as_str());
+        if let Some(ip) = asset.ip {
+            assert!(
+                d["ipv4"].as_array().unwrap().contains(&json!(ip.to_string())),
+                "{} uses {ip}",
+                asset.name
+            );
+        }
+        assert!(d["packets_sent"].as_u64().unwrap() > 0);
+    }
+    let strangers: Vec<&Value> = devices.iter().filter(|d| d["registered"] == false).collect();
+    let unregistered_alerts: Vec<Value> = list(&db, "alerts")
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "device.unregistered")
+        .map(|a| a["subject"]["mac"].clone())
+        .collect();
+    assert_eq!(strangers.len(), unregistered_alerts.len(), "one alert per unregistered device");
+    for s in &strangers {
+        assert!(unregistered_alerts.contains(&s["mac"]), "{} has its alert", s["mac"]);
+    }
+    assert!(
+        devices.iter().filter(|d| !d["vendor"].is_null()).count() >= policy.assets().len() / 2,
+        "vendors come from the OUI registry"
+    );
+}
+
+#[test]
+fn replaying_twice_duplicates_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    let dir = scenario("demo");
+    replay_scenario(&dir, &db);
+    let before = ["devices", "alerts", "stats"].map(|w| list(&db, w));
+    let flows_before = list_with(&db, "flows", &["--limit", "0"]);
+    let second = ok(replay(&db, Some(&dir.join("policy.toml")), &[&dir.join("capture.pcap")]));
+    assert!(stderr(&second).contains("already recorded"), "{}", stderr(&second));
+    let after = ["devices", "alerts", "stats"].map(|w| list(&db, w));
+    assert_eq!(before, after);
+    assert_eq!(flows_before, list_with(&db, "flows", &["--limit", "0"]));
+}
+
+#[test]
+fn alerts_also_go_out_as_json_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    let out = tmp.path().join("alerts.jsonl");
+    let dir = scenario("demo");
+    ok(gapwatch([
+        "replay".as_ref(),
+        "--db".as_ref(),
+        db.as_os_str(),
+        "--policy".as_ref(),
+        dir.join("policy.toml").as_os_str(),
+        "--jsonl".as_ref(),
+        out.as_os_str(),
+        dir.join("capture.pcap").as_os_str(),
+    ]));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut last_by_id = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).expect("each line is one JSON object");
+        for field in [
+            "id",
+            "kind",
+            "severity",
+            "clause",
+            "subject",
+            "first_seen",
+            "last_seen",
+            "count",
+            "message_zh",
+            "message_en",
+            "evidence",
+        ] {
+            assert!(v.get(field).is_some(), "field {field} in {line}");
+        }
+        last_by_id.insert(v["id"].as_i64().unwrap(), v);
+    }
+    let stored = list(&db, "alerts");
+    let stored = stored.as_array().unwrap();
+    assert_eq!(last_by_id.len(), stored.len());
+    for a in stored {
+        assert_eq!(
+            &last_by_id[&a["id"].as_i64().unwrap()],
+            a,
+            "the last line of an alert is its final state"
+        );
+    }
+}
+
+#[test]
+fn chinese_is_the_default_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    replay_scenario(&scenario("offlan-destination"), &db);
+    let zh = std::process::Command::new(env!("CARGO_BIN_EXE_gapwatch"))
+        .env_remove("GAPWATCH_LANG")
+        .args(["alerts", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let zh = String::from_utf8(zh.stdout).unwrap();
+    assert!(zh.contains("严重度") && zh.contains("网外"), "{zh}");
+    let en =
+        String::from_utf8(ok(gapwatch(["alerts", "--db", db.to_str().unwrap()])).stdout).unwrap();
+    assert!(en.contains("severity") && en.contains("outside the LAN"), "{en}");
+}
+
+#[test]
+fn csv_listings_have_a_header_and_a_row_per_item() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    replay_scenario(&scenario("unregistered-device"), &db);
+    let o = ok(gapwatch(["devices", "--db", db.to_str().unwrap(), "--format", "csv"]));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let mut lines = text.lines();
+    assert!(
+        lines.next().unwrap().starts_with("mac,vendor,registered,name,role,ipv4,ipv6,first_seen")
+    );
+    assert_eq!(lines.count(), list(&db, "devices").as_array().unwrap().len());
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: the real `gapwatch` binary replays captures into a
+//! database and the listings are compared with what each scenario expects.
+
+mod util;
+
+mod bad_input;
+mod public_captures;
+mod scenarios;
