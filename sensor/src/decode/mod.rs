@@ -39,7 +39,8 @@ pub enum DecodeError {
     /// An IP header cut short.
     IpHeaderTruncated,
     /// An IP header that is not one: wrong version, IPv4 header length
-    /// below 20 bytes, total length below the header.
+    /// below 20 bytes. (A total length below the header is read as "up to
+    /// the end of the frame", as segmentation-offload captures need.)
     IpHeaderInvalid,
     /// IP extension headers cut short or malformed.
     IpExtensionInvalid,
@@ -51,11 +52,14 @@ pub enum DecodeError {
     TransportInvalid,
     /// An 802.11 frame: counted, decoded once the wireless issue lands.
     WirelessNotDecoded,
+    /// A link type decode does not know (sources refuse these at open, so
+    /// this counts only frames handed over by other means).
+    UnsupportedLink,
 }
 
 impl DecodeError {
     /// Every reason, in the order of [`DecodeStats`].
-    pub const ALL: [DecodeError; 11] = [
+    pub const ALL: [DecodeError; 12] = [
         DecodeError::Empty,
         DecodeError::LinkTruncated,
         DecodeError::VlanTruncated,
@@ -67,6 +71,7 @@ impl DecodeError {
         DecodeError::TransportTruncated,
         DecodeError::TransportInvalid,
         DecodeError::WirelessNotDecoded,
+        DecodeError::UnsupportedLink,
     ];
 
     /// Stable name for records and `gapwatch stats`.
@@ -83,6 +88,7 @@ impl DecodeError {
             DecodeError::TransportTruncated => "transport_truncated",
             DecodeError::TransportInvalid => "transport_invalid",
             DecodeError::WirelessNotDecoded => "wireless_not_decoded",
+            DecodeError::UnsupportedLink => "unsupported_link",
         }
     }
 
@@ -253,7 +259,8 @@ pub fn decode<'a>(frame: &Frame<'a>) -> Decoded<'a> {
         | LinkType::RAW_BSD14
         | LinkType::IPV4
         | LinkType::IPV6 => from_ip(data, snapped),
-        _ => Decoded::empty(Some(DecodeError::WirelessNotDecoded)),
+        link if link.is_wireless() => Decoded::empty(Some(DecodeError::WirelessNotDecoded)),
+        _ => Decoded::empty(Some(DecodeError::UnsupportedLink)),
     }
 }
 
@@ -272,11 +279,11 @@ fn from_cooked<'a>(
 fn from_ip(data: &[u8], snapped: bool) -> Decoded<'_> {
     match LaxSlicedPacket::from_ip(data) {
         Ok(p) => from_sliced(&p, None, snapped),
-        Err(etherparse::err::ip::LaxHeaderSliceError::Len(_)) => Decoded::empty(Some(if snapped {
-            DecodeError::LinkTruncated
-        } else {
-            DecodeError::IpHeaderTruncated
-        })),
+        // Cut inside the IP header by the snap length: what the capture
+        // promised, no error (as for the other link types).
+        Err(etherparse::err::ip::LaxHeaderSliceError::Len(_)) => {
+            Decoded::empty((!snapped).then_some(DecodeError::IpHeaderTruncated))
+        }
         Err(etherparse::err::ip::LaxHeaderSliceError::Content(_)) => {
             Decoded::empty(Some(DecodeError::IpHeaderInvalid))
         }
@@ -358,10 +365,23 @@ fn from_sliced<'a>(p: &LaxSlicedPacket<'a>, _: Option<()>, snapped: bool) -> Dec
 }
 
 fn first_v6_fragment(v6: &etherparse::LaxIpv6Slice<'_>) -> bool {
-    v6.extensions().clone().into_iter().all(|ext| match ext {
-        etherparse::Ipv6ExtensionSlice::Fragment(f) => f.fragment_offset().value() == 0,
-        _ => true,
-    })
+    use etherparse::Ipv6ExtensionSlice as Ext;
+    // etherparse's iterator follows `next_header` past the headers the lax
+    // parse checked (when it stopped early) and reads them unchecked: stop
+    // once the checked bytes are used up.
+    let mut left = v6.extensions().slice().len();
+    let mut exts = v6.extensions().clone().into_iter();
+    while left > 0 {
+        let Some(ext) = exts.next() else { break };
+        let len = match ext {
+            Ext::Fragment(f) if f.fragment_offset().value() != 0 => return false,
+            Ext::Fragment(f) => f.slice().len(),
+            Ext::HopByHop(h) | Ext::Routing(h) | Ext::DestinationOptions(h) => h.slice().len(),
+            Ext::Authentication(a) => a.slice().len(),
+        };
+        left = left.saturating_sub(len);
+    }
+    true
 }
 
 fn arp_fields(arp: &etherparse::ArpPacketSlice<'_>) -> Option<Arp> {
@@ -472,3 +492,6 @@ fn reason(e: &SliceError, layer: Layer, snapped: bool) -> Option<DecodeError> {
         SliceError::LinuxSll(_) | SliceError::Macsec(_) => Some(DecodeError::LinkTruncated),
     }
 }
+
+#[cfg(test)]
+mod tests;
