@@ -206,3 +206,25 @@ fn csv_listings_have_a_header_and_a_row_per_item() {
     );
     assert_eq!(lines.count(), list(&db, "devices").as_array().unwrap().len());
 }
+
+#[test]
+fn committed_captures_are_what_the_generator_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let written = gapwatch_captures::scenario::write_all(tmp.path()).unwrap();
+    assert!(written.len() >= 5);
+    for s in &written {
+        for file in ["capture.pcap", "expected-alerts.json", "README.md", "policy.toml"] {
+            let fresh = tmp.path().join(s.name).join(file);
+            let committed = repo().join("captures").join(s.name).join(file);
+            assert_eq!(fresh.exists(), committed.exists(), "{}/{file}", s.name);
+            if fresh.exists() {
+                assert!(
+                    std::fs::read(&fresh).unwrap() == std::fs::read(&committed).unwrap(),
+                    "captures/{}/{file} differs from the generator's output: run \
+                     `cargo run -p gapwatch-captures --bin capgen -- scenarios`",
+                    s.name
+                );
+            }
+        }
+    }
+}
