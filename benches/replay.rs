@@ -10,10 +10,13 @@
 //! - `libpcap loop`: `pcap_next_ex` over the file through the `pcap` crate,
 //!   touching one byte per packet (the ceiling for any libpcap reader);
 //! - `pcap-parser loop`: gapwatch's own reader alone, the same way;
+//! - `pipeline, no database`: read, decode, observe and detect in this
+//!   process, records discarded (what the database costs on top);
 //! - `gapwatch replay`: the release binary, capture → SQLite, as a user
 //!   runs it, in a child process so its peak RSS is its own;
-//! - the same replay over the first fifth of the packets, to show that
-//!   memory does not grow with capture length.
+//! - the same replay over the first fifth of the packets (same traffic,
+//!   same rate, a fifth as long), to show that memory does not grow with
+//!   capture length.
 //!
 //! Each figure is the median of R runs (default 3). Timings belong here,
 //! never in tests.
@@ -23,7 +26,11 @@ use std::process::Command;
 use std::time::Instant;
 
 use gapwatch_captures::lan::{LanOptions, write_lan};
+use gapwatch_captures::writer::{PcapOptions, PcapWriter};
+use gapwatch_rules::Policy;
 use gapwatch_sensor::capture::{FileSource, Source};
+use gapwatch_sensor::pipeline::{Pipeline, Sink};
+use gapwatch_sensor::record::{Record, RecordError};
 
 struct Args {
     packets: u64,
@@ -58,6 +65,31 @@ fn capture(dir: &Path, packets: u64, seed: u64) -> PathBuf {
         eprintln!("generated {} in {:.1} s", path.display(), t.elapsed().as_secs_f64());
     }
     // Warm the page cache so every row reads from memory.
+    let _ = std::fs::read(&path).map(|b| b.len());
+    path
+}
+
+/// The first `packets` records of `full`: the same traffic at the same
+/// rate, a fifth as long, to see whether memory grows with length.
+fn first_part(full: &Path, packets: u64) -> PathBuf {
+    let path = full.with_file_name(format!(
+        "first-{packets}-of-{}",
+        full.file_name().unwrap().to_string_lossy()
+    ));
+    if !path.exists() {
+        let mut src = FileSource::open(full).expect("gapwatch opens the capture");
+        let out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).unwrap());
+        let mut w = PcapWriter::new(out, PcapOptions::default()).unwrap();
+        let mut n = 0;
+        while let Ok(Some(f)) = src.next_frame() {
+            if n == packets {
+                break;
+            }
+            w.write(f.ts, f.data, f.orig_len).unwrap();
+            n += 1;
+        }
+        w.flush().unwrap();
+    }
     let _ = std::fs::read(&path).map(|b| b.len());
     path
 }
@@ -98,6 +130,29 @@ fn parser_loop(path: &Path) -> (f64, u64, u64) {
     (t.elapsed().as_secs_f64(), n, bytes)
 }
 
+struct Discard;
+
+impl Sink for Discard {
+    fn write(&mut self, batch: Vec<Record>) -> Result<(), RecordError> {
+        std::hint::black_box(batch);
+        Ok(())
+    }
+}
+
+/// Seconds of the pipeline alone (read, decode, observe, detect), records
+/// discarded: how much of the replay is the database's.
+fn pipeline_loop(path: &Path) -> f64 {
+    let t = Instant::now();
+    let mut src = FileSource::open(path).expect("gapwatch opens the capture");
+    let mut pipeline = Pipeline::new(Policy::inventory());
+    let mut sink = Discard;
+    while let Ok(Some(f)) = src.next_frame() {
+        pipeline.process(&f, &mut sink).expect("discarding never fails");
+    }
+    pipeline.finish(&mut sink).expect("discarding never fails");
+    t.elapsed().as_secs_f64()
+}
+
 /// Seconds and peak RSS (KiB) of `gapwatch replay` into a fresh database.
 fn gapwatch_replay(path: &Path, dir: &Path) -> (f64, u64) {
     let db = dir.join("bench.db");
@@ -136,7 +191,7 @@ fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     std::fs::create_dir_all(&dir).unwrap();
     let full = capture(&dir, a.packets, a.seed);
-    let fifth = capture(&dir, a.packets / 5, a.seed);
+    let fifth = first_part(&full, a.packets / 5);
 
     let (_, packets, bytes) = libpcap_loop(&full);
     println!(
@@ -152,6 +207,8 @@ fn main() {
     row("libpcap loop", libpcap, packets, bytes, None);
     let parser = median((0..a.runs).map(|_| parser_loop(&full).0).collect());
     row("pcap-parser loop", parser, packets, bytes, None);
+    let pipeline = median((0..a.runs).map(|_| pipeline_loop(&full)).collect());
+    row("pipeline, no database", pipeline, packets, bytes, None);
     let runs: Vec<(f64, u64)> = (0..a.runs).map(|_| gapwatch_replay(&full, &dir)).collect();
     let replay = median(runs.iter().map(|r| r.0).collect());
     let rss = runs.iter().map(|r| r.1).max().unwrap_or(0);

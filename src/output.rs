@@ -136,7 +136,7 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
     }
 }
 
-/// The largest flows.
+/// The largest hourly flow records.
 pub fn flows(rows: &[FlowInfo], format: Format, lang: Lang) -> String {
     match format {
         Format::Json => json(&rows),
@@ -145,10 +145,11 @@ pub fn flows(rows: &[FlowInfo], format: Format, lang: Lang) -> String {
                 "proto",
                 "orig_mac",
                 "orig_ip",
-                "orig_port",
                 "resp_mac",
                 "resp_ip",
                 "resp_port",
+                "hour",
+                "connections",
                 "first_seen",
                 "last_seen",
                 "orig_packets",
@@ -156,17 +157,17 @@ pub fn flows(rows: &[FlowInfo], format: Format, lang: Lang) -> String {
                 "resp_packets",
                 "resp_bytes",
                 "tcp_flags",
-                "end",
             ],
             rows.iter().map(|f| {
                 vec![
                     f.proto.clone(),
                     f.orig_mac.clone().unwrap_or_default(),
                     f.orig_ip.clone(),
-                    f.orig_port.to_string(),
                     f.resp_mac.clone().unwrap_or_default(),
                     f.resp_ip.clone(),
                     f.resp_port.to_string(),
+                    f.hour.clone(),
+                    f.connections.to_string(),
                     f.first_seen.clone(),
                     f.last_seen.clone(),
                     f.orig_packets.to_string(),
@@ -174,7 +175,6 @@ pub fn flows(rows: &[FlowInfo], format: Format, lang: Lang) -> String {
                     f.resp_packets.to_string(),
                     f.resp_bytes.to_string(),
                     f.tcp_flags.clone(),
-                    f.end.clone(),
                 ]
             }),
         ),
@@ -183,37 +183,34 @@ pub fn flows(rows: &[FlowInfo], format: Format, lang: Lang) -> String {
                 Lang::Zh => vec![
                     "协议",
                     "发起方",
-                    "响应方",
-                    "开始",
-                    "结束",
+                    "服务",
+                    "小时",
+                    "连接数",
                     "去向字节",
                     "回程字节",
                     "TCP 标志",
-                    "结束原因",
                 ],
                 Lang::En => vec![
                     "proto",
                     "initiator",
-                    "responder",
-                    "first seen",
-                    "last seen",
+                    "service",
+                    "hour",
+                    "connections",
                     "bytes out",
                     "bytes back",
                     "TCP flags",
-                    "end",
                 ],
             });
             for f in rows {
                 t.add_row(vec![
                     f.proto.clone(),
-                    format!("{}:{}", f.orig_ip, f.orig_port),
+                    f.orig_ip.clone(),
                     format!("{}:{}", f.resp_ip, f.resp_port),
-                    f.first_seen.clone(),
-                    f.last_seen.clone(),
+                    f.hour.clone(),
+                    f.connections.to_string(),
                     f.orig_bytes.to_string(),
                     f.resp_bytes.to_string(),
                     f.tcp_flags.clone(),
-                    f.end.clone(),
                 ]);
             }
             format!("{t}\n")

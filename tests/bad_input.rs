@@ -185,15 +185,15 @@ fn database_in_a_read_only_directory() {
     std::fs::copy(scenario("unregistered-device").join("capture.pcap"), &capture).unwrap();
     std::fs::set_permissions(&capture, std::fs::Permissions::from_mode(0o644)).unwrap();
     let db = ro.join("gw.db");
-    // Root writes anywhere: run as nobody, as the sensor does after dropping privileges.
+    // Root writes anywhere: run as nobody, as the sensor does after dropping
+    // privileges, from a copy of the binary that nobody can reach wherever
+    // the checkout lives.
     let mut cmd = if is_root() {
+        let bin = tmp.path().join("gapwatch");
+        std::fs::copy(env!("CARGO_BIN_EXE_gapwatch"), &bin).unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
         let mut c = std::process::Command::new("setpriv");
-        c.args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_gapwatch"),
-        ]);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
         c
     } else {
         std::process::Command::new(env!("CARGO_BIN_EXE_gapwatch"))

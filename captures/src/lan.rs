@@ -23,7 +23,7 @@
 
 use std::io::{self, BufWriter, Write};
 
-use gapwatch_rules::Timestamp;
+use gapwatch_rules::{MacAddr, Timestamp};
 
 use crate::frames::Os;
 use crate::payload::smb2;
@@ -265,15 +265,7 @@ impl Gen {
                 let c = i - SERVERS;
                 [10, 20, 1 + (c / 250) as u8, 1 + (c % 250) as u8]
             };
-            let mut ll6 = [0u8; 16];
-            ll6[0] = 0xfe;
-            ll6[1] = 0x80;
-            ll6[8] = mac[0] ^ 0x02;
-            ll6[9] = mac[1];
-            ll6[10] = mac[2];
-            ll6[11] = 0xff;
-            ll6[12] = 0xfe;
-            ll6[13..16].copy_from_slice(&mac[3..6]);
+            let ll6 = crate::frames::link_local(MacAddr(mac)).octets();
             let host = match i {
                 0 | 1 => format!("fs{:02}", i + 1),
                 INFRA => "ns1".to_string(),

@@ -36,8 +36,9 @@ pub enum Fact {
     NewFlow(FlowStart),
     /// A flow ended (closed or idle); its final counters.
     FlowEnded(FlowSummary),
-    /// A pair of addresses moved traffic within one UTC hour.
-    PairVolume(PairVolume),
+    /// What one initiator moved to and from one service within one UTC
+    /// hour (reported when the hour is over, or the capture ends).
+    HourlyVolume(HourlyVolume),
 }
 
 impl Fact {
@@ -47,7 +48,7 @@ impl Fact {
             Fact::NewDevice { ts, .. } | Fact::AddressBound { ts, .. } => *ts,
             Fact::NewFlow(f) => f.ts,
             Fact::FlowEnded(f) => f.last_seen,
-            Fact::PairVolume(p) => p.hour,
+            Fact::HourlyVolume(v) => v.hour,
         }
     }
 }
@@ -72,7 +73,7 @@ impl BindingSource {
 }
 
 /// One end of a flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Endpoint {
     /// Link address, when the link layer has one (not for raw-IP captures).
     pub mac: Option<MacAddr>,
@@ -143,17 +144,34 @@ pub struct FlowSummary {
     pub end: FlowEnd,
 }
 
-/// Traffic from one address to another within one UTC hour.
+/// The traffic of one hour between an initiator and a service: every flow
+/// from `initiator` (any source port) to `responder` (its port), summed over
+/// the part of the hour each was live. Per-pair hourly volume is the sum of
+/// these over the ports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PairVolume {
-    /// Sender.
-    pub src: IpAddr,
-    /// Receiver.
-    pub dst: IpAddr,
+pub struct HourlyVolume {
+    /// IP protocol.
+    pub proto: u8,
+    /// Who opened the flows (port 0: client ports are ephemeral).
+    pub initiator: Endpoint,
+    /// The service they reached.
+    pub responder: Endpoint,
     /// Start of the UTC hour.
     pub hour: Timestamp,
-    /// Packets in the hour.
-    pub packets: u64,
-    /// Bytes on the wire in the hour.
-    pub bytes: u64,
+    /// Flows that began in this hour.
+    pub connections: u64,
+    /// First packet counted in this hour.
+    pub first_seen: Timestamp,
+    /// Last packet counted in this hour.
+    pub last_seen: Timestamp,
+    /// Packets initiator → responder.
+    pub orig_packets: u64,
+    /// Bytes on the wire initiator → responder.
+    pub orig_bytes: u64,
+    /// Packets responder → initiator.
+    pub resp_packets: u64,
+    /// Bytes on the wire responder → initiator.
+    pub resp_bytes: u64,
+    /// TCP flags seen either way (OR).
+    pub tcp_flags: u8,
 }

@@ -16,8 +16,10 @@ use crate::record::{DeviceRow, Record, RecordError};
 /// Alerts and ended flows reach the record at least this often (packet
 /// time), so a dashboard sees them within a second.
 pub const FLUSH_SECS: i64 = 1;
-/// Device states (counters, last seen) are written this often.
-pub const DEVICE_FLUSH_SECS: i64 = 60;
+/// Device states (counters, last seen) are written this often. A new
+/// device or address is a fact and reaches detection at once; only its
+/// running counters wait for this.
+pub const DEVICE_FLUSH_SECS: i64 = 300;
 /// A batch is sent early once it holds this many records.
 pub const BATCH_MAX: usize = 4096;
 
@@ -123,9 +125,11 @@ impl Pipeline {
         for fact in self.observer.facts() {
             self.engine.on_fact(&fact);
             match fact {
-                Fact::FlowEnded(f) => self.batch.push(Record::Flow(f)),
-                Fact::PairVolume(p) => self.batch.push(Record::Pair(p)),
-                Fact::NewDevice { .. } | Fact::AddressBound { .. } | Fact::NewFlow(_) => {}
+                Fact::HourlyVolume(v) => self.batch.push(Record::Volume(v)),
+                Fact::NewDevice { .. }
+                | Fact::AddressBound { .. }
+                | Fact::NewFlow(_)
+                | Fact::FlowEnded(_) => {}
             }
         }
     }

@@ -64,6 +64,21 @@ impl MergedSource {
         std::mem::take(&mut self.errors)
     }
 
+    /// One file needs no merge: its frames go straight through.
+    fn next_of_only_file(&mut self) -> Option<Frame<'_>> {
+        match self.files[0].next_frame() {
+            Ok(Some(f)) => {
+                count(&mut self.tallies[0], &f);
+                Some(f)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                self.errors.push((0, e));
+                None
+            }
+        }
+    }
+
     fn step(&mut self, i: usize) {
         match self.files[i].next_frame() {
             Ok(Some(frame)) => self.heads[i] = Some(frame.ts),
@@ -79,6 +94,9 @@ impl MergedSource {
 impl Source for MergedSource {
     /// Never fails: a file's error is kept (see [`MergedSource::take_errors`]).
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
+        if self.files.len() == 1 {
+            return Ok(self.next_of_only_file());
+        }
         if !self.started {
             self.started = true;
             for i in 0..self.files.len() {
@@ -95,11 +113,7 @@ impl Source for MergedSource {
         self.last_file = i;
         let frame = self.files[i].current();
         if let Some(f) = &frame {
-            let tally = &mut self.tallies[i];
-            tally.packets += 1;
-            tally.bytes += f.wire_len();
-            tally.first_ts = Some(tally.first_ts.map_or(f.ts, |t| t.min(f.ts)));
-            tally.last_ts = Some(tally.last_ts.map_or(f.ts, |t| t.max(f.ts)));
+            count(&mut self.tallies[i], f);
         }
         Ok(frame)
     }
@@ -107,4 +121,11 @@ impl Source for MergedSource {
     fn bytes_read(&self) -> u64 {
         self.files.iter().map(|f| f.bytes_read()).sum()
     }
+}
+
+fn count(tally: &mut FileTally, f: &Frame<'_>) {
+    tally.packets += 1;
+    tally.bytes += f.wire_len();
+    tally.first_ts = Some(tally.first_ts.map_or(f.ts, |t| t.min(f.ts)));
+    tally.last_ts = Some(tally.last_ts.map_or(f.ts, |t| t.max(f.ts)));
 }

@@ -1,21 +1,34 @@
 //! Decode: zero-copy views over a frame's layers (stage 2 of the pipeline).
 //!
-//! `etherparse`'s lax slicer reads L2–L4 (802.1Q/QinQ, ARP, IPv4 with
-//! fragments, IPv6 with extension headers, TCP, UDP, ICMP, ICMPv6) without
-//! copying; [`cooked`] reads Linux cooked headers. A malformed layer is never
-//! fatal: [`decode`] keeps what came before it (a frame with a broken IP
-//! header still shows which MAC sent it), stops there, and names the reason
-//! in [`Decoded::error`] so it can be counted.
+//! Each layer is read on its own, in place: `etherparse`'s per-layer slices
+//! read Ethernet II, 802.1Q/QinQ and MACsec tags, ARP, the IPv4
+//! authentication header, IPv6 extension headers (with fragments), TCP, UDP,
+//! ICMP, ICMPv6 and IGMP; the fixed IPv4 and IPv6 headers are read field by
+//! field with bounds-checked accesses; [`cooked`] reads Linux cooked
+//! headers. Only the fields [`Decoded`] keeps are copied out: no
+//! whole-packet structure is built. The layers follow the rules of
+//! etherparse's whole-packet lax slicer (`LaxSlicedPacket`), and the tests
+//! hold [`decode`] to its results on every prefix and on corruptions of
+//! many packets: lengths are read laxly (an IP length below its header
+//! means "up to the end of the frame"), at most three VLAN/MACsec tags are
+//! followed, and the transport of a fragment is not parsed.
+//!
+//! A malformed layer is never fatal: [`decode`] keeps what came before it (a
+//! frame with a broken IP header still shows which MAC sent it), stops
+//! there, and names the reason in [`Decoded::error`] so it can be counted.
 //!
 //! Contract: [`decode`] does not panic and does not allocate, on any bytes.
 
 pub mod cooked;
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use etherparse::err::Layer;
-use etherparse::err::packet::SliceError;
-use etherparse::{EtherType, LaxNetSlice, LaxSlicedPacket, LinkSlice, TransportSlice};
+use etherparse::err::{ip_auth, ipv6_exts, macsec, tcp};
+use etherparse::{
+    ArpPacketSlice, EtherType, Ethernet2Slice, Icmpv4Slice, Icmpv6Slice, IgmpSlice,
+    IpAuthHeaderSlice, IpNumber, Ipv6ExtensionsSlice, LaxMacsecPayloadSlice, LaxMacsecSlice,
+    SingleVlanSlice, TcpSlice, UdpSlice, ether_type, ip_number,
+};
 use gapwatch_rules::MacAddr;
 
 use crate::capture::{Frame, LinkType};
@@ -24,6 +37,13 @@ use cooked::{Sll, Sll2};
 /// IP protocol numbers gapwatch reads ports from.
 const IPPROTO_TCP: u8 = 6;
 const IPPROTO_UDP: u8 = 17;
+/// IP protocol numbers of ICMP and ICMPv6.
+const IPPROTO_ICMP: u8 = 1;
+const IPPROTO_ICMPV6: u8 = 58;
+
+/// VLAN and MACsec tags followed before giving up (without error), as
+/// etherparse's lax slicer does.
+const MAX_LINK_EXTS: usize = 3;
 
 /// Why (part of) a frame could not be decoded. Counted per reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -237,154 +257,107 @@ pub fn decode<'a>(frame: &Frame<'a>) -> Decoded<'a> {
         return Decoded::empty(Some(DecodeError::Empty));
     }
     let snapped = frame.is_snapped();
+    let mut d = Decoded::empty(None);
     match frame.link {
-        LinkType::ETHERNET => match LaxSlicedPacket::from_ethernet(data) {
-            Ok(p) => from_sliced(&p, None, snapped),
-            Err(_) => Decoded::empty(Some(DecodeError::LinkTruncated)),
+        LinkType::ETHERNET => match Ethernet2Slice::from_slice_without_fcs(data) {
+            Ok(eth) => {
+                d.src_mac = Some(MacAddr(eth.source()));
+                d.dst_mac = Some(MacAddr(eth.destination()));
+                ether(&mut d, eth.ether_type(), eth.payload_slice(), snapped);
+            }
+            Err(_) => d.error = Some(DecodeError::LinkTruncated),
         },
         LinkType::LINUX_SLL => match Sll::new_checked(data) {
-            Ok(h) => from_cooked(h.source_mac(), h.protocol(), h.payload(), snapped),
-            Err(_) => Decoded::empty(Some(DecodeError::LinkTruncated)),
+            Ok(h) => {
+                d.src_mac = h.source_mac();
+                ether(&mut d, EtherType(h.protocol()), h.payload(), snapped);
+            }
+            Err(_) => d.error = Some(DecodeError::LinkTruncated),
         },
         LinkType::LINUX_SLL2 => match Sll2::new_checked(data) {
-            Ok(h) => from_cooked(h.source_mac(), h.protocol(), h.payload(), snapped),
-            Err(_) => Decoded::empty(Some(DecodeError::LinkTruncated)),
+            Ok(h) => {
+                d.src_mac = h.source_mac();
+                ether(&mut d, EtherType(h.protocol()), h.payload(), snapped);
+            }
+            Err(_) => d.error = Some(DecodeError::LinkTruncated),
         },
         LinkType::NULL | LinkType::LOOP => match data.get(4..) {
-            Some(ip) if !ip.is_empty() => from_ip(ip, snapped),
-            _ => Decoded::empty(Some(DecodeError::LinkTruncated)),
+            Some(packet) if !packet.is_empty() => ip(&mut d, packet, snapped),
+            _ => d.error = Some(DecodeError::LinkTruncated),
         },
         LinkType::RAW
         | LinkType::RAW_BSD12
         | LinkType::RAW_BSD14
         | LinkType::IPV4
-        | LinkType::IPV6 => from_ip(data, snapped),
-        link if link.is_wireless() => Decoded::empty(Some(DecodeError::WirelessNotDecoded)),
-        _ => Decoded::empty(Some(DecodeError::UnsupportedLink)),
+        | LinkType::IPV6 => ip(&mut d, data, snapped),
+        link if link.is_wireless() => d.error = Some(DecodeError::WirelessNotDecoded),
+        _ => d.error = Some(DecodeError::UnsupportedLink),
     }
-}
-
-fn from_cooked<'a>(
-    src: Option<MacAddr>,
-    ether_type: u16,
-    payload: &'a [u8],
-    snapped: bool,
-) -> Decoded<'a> {
-    let p = LaxSlicedPacket::from_ether_type(EtherType(ether_type), payload);
-    let mut d = from_sliced(&p, None, snapped);
-    d.src_mac = src;
     d
 }
 
-fn from_ip(data: &[u8], snapped: bool) -> Decoded<'_> {
-    match LaxSlicedPacket::from_ip(data) {
-        Ok(p) => from_sliced(&p, None, snapped),
-        // Cut inside the IP header by the snap length: what the capture
-        // promised, no error (as for the other link types).
-        Err(etherparse::err::ip::LaxHeaderSliceError::Len(_)) => {
-            Decoded::empty((!snapped).then_some(DecodeError::IpHeaderTruncated))
-        }
-        Err(etherparse::err::ip::LaxHeaderSliceError::Content(_)) => {
-            Decoded::empty(Some(DecodeError::IpHeaderInvalid))
-        }
-    }
+/// `reason` for a layer cut short, unless the snap length cut it: then the
+/// capture kept what it promised, and that is no error.
+fn truncated(reason: DecodeError, snapped: bool) -> Option<DecodeError> {
+    if snapped { None } else { Some(reason) }
 }
 
-fn mac(bytes: [u8; 6]) -> MacAddr {
-    MacAddr(bytes)
-}
-
-fn from_sliced<'a>(p: &LaxSlicedPacket<'a>, _: Option<()>, snapped: bool) -> Decoded<'a> {
-    let (src_mac, dst_mac) = match &p.link {
-        Some(LinkSlice::Ethernet2(eth)) => (Some(mac(eth.source())), Some(mac(eth.destination()))),
-        _ => (None, None),
+/// Reads what follows a link header: up to [`MAX_LINK_EXTS`] VLAN (0x8100,
+/// 0x88a8, 0x9100) or MACsec tags, then ARP or IP. Other EtherTypes, an
+/// encrypted MACsec payload and a fourth tag end decoding without error.
+fn ether<'a>(d: &mut Decoded<'a>, mut ether_type: EtherType, mut payload: &'a [u8], snapped: bool) {
+    use ether_type::{
+        ARP, IPV4, IPV6, MACSEC, PROVIDER_BRIDGING, VLAN_DOUBLE_TAGGED_FRAME, VLAN_TAGGED_FRAME,
     };
-    let vlan = p.vlan_ids().first().map(|id| id.value());
-    let mut error = p.stop_err.as_ref().and_then(|(e, layer)| reason(e, *layer, snapped));
-    let net = match &p.net {
-        Some(LaxNetSlice::Arp(arp)) => arp_fields(arp).map_or_else(
-            || {
-                error.get_or_insert(DecodeError::ArpMalformed);
-                Net::None
-            },
-            Net::Arp,
-        ),
-        Some(LaxNetSlice::Ipv4(v4)) => {
-            let h = v4.header();
-            let payload = v4.payload();
-            let fragment = match (payload.fragmented, h.fragments_offset().value()) {
-                (false, _) => Fragment::Whole,
-                (true, 0) => Fragment::First,
-                (true, _) => Fragment::Later,
-            };
-            if payload.incomplete && !snapped {
-                error.get_or_insert(DecodeError::IpLengthMismatch);
-                Net::None
-            } else {
-                Net::Ip(ip_fields(
-                    IpAddr::V4(h.source_addr()),
-                    IpAddr::V4(h.destination_addr()),
-                    payload.ip_number.0,
-                    h.ttl(),
-                    fragment,
-                    p.transport.as_ref(),
-                    payload.payload,
-                ))
+    let mut exts = 0;
+    loop {
+        match ether_type {
+            VLAN_TAGGED_FRAME | PROVIDER_BRIDGING | VLAN_DOUBLE_TAGGED_FRAME
+                if exts < MAX_LINK_EXTS =>
+            {
+                let Ok(tag) = SingleVlanSlice::from_slice(payload) else {
+                    d.error = truncated(DecodeError::VlanTruncated, snapped);
+                    return;
+                };
+                d.vlan.get_or_insert(tag.vlan_identifier().value());
+                (ether_type, payload) = (tag.ether_type(), tag.payload_slice());
             }
-        }
-        Some(LaxNetSlice::Ipv6(v6)) => {
-            let h = v6.header();
-            let payload = v6.payload();
-            let fragment = if payload.fragmented {
-                if p.transport.is_some() || first_v6_fragment(v6) {
-                    Fragment::First
-                } else {
-                    Fragment::Later
+            MACSEC if exts < MAX_LINK_EXTS => match LaxMacsecSlice::from_slice(payload) {
+                Ok(LaxMacsecSlice {
+                    payload: LaxMacsecPayloadSlice::Unmodified(inner), ..
+                }) => {
+                    (ether_type, payload) = (inner.ether_type, inner.payload);
                 }
-            } else {
-                Fragment::Whole
-            };
-            if payload.incomplete && !snapped {
-                error.get_or_insert(DecodeError::IpLengthMismatch);
-                Net::None
-            } else {
-                Net::Ip(ip_fields(
-                    IpAddr::V6(h.source_addr()),
-                    IpAddr::V6(h.destination_addr()),
-                    payload.ip_number.0,
-                    h.hop_limit(),
-                    fragment,
-                    p.transport.as_ref(),
-                    payload.payload,
-                ))
-            }
+                // Encrypted or modified: nothing more to read.
+                Ok(_) => return,
+                Err(macsec::HeaderSliceError::Len(_)) => {
+                    d.error = truncated(DecodeError::LinkTruncated, snapped);
+                    return;
+                }
+                Err(macsec::HeaderSliceError::Content(_)) => {
+                    d.error = Some(DecodeError::LinkTruncated);
+                    return;
+                }
+            },
+            ARP => return arp(d, payload, snapped),
+            IPV4 | IPV6 => return ip(d, payload, snapped),
+            _ => return,
         }
-        None => Net::None,
-    };
-    Decoded { src_mac, dst_mac, vlan, net, error }
-}
-
-fn first_v6_fragment(v6: &etherparse::LaxIpv6Slice<'_>) -> bool {
-    use etherparse::Ipv6ExtensionSlice as Ext;
-    // etherparse's iterator follows `next_header` past the headers the lax
-    // parse checked (when it stopped early) and reads them unchecked: stop
-    // once the checked bytes are used up.
-    let mut left = v6.extensions().slice().len();
-    let mut exts = v6.extensions().clone().into_iter();
-    while left > 0 {
-        let Some(ext) = exts.next() else { break };
-        let len = match ext {
-            Ext::Fragment(f) if f.fragment_offset().value() != 0 => return false,
-            Ext::Fragment(f) => f.slice().len(),
-            Ext::HopByHop(h) | Ext::Routing(h) | Ext::DestinationOptions(h) => h.slice().len(),
-            Ext::Authentication(a) => a.slice().len(),
-        };
-        left = left.saturating_sub(len);
+        exts += 1;
     }
-    true
 }
 
-fn arp_fields(arp: &etherparse::ArpPacketSlice<'_>) -> Option<Arp> {
+fn arp(d: &mut Decoded<'_>, payload: &[u8], snapped: bool) {
+    match ArpPacketSlice::from_slice(payload) {
+        Ok(arp) => match arp_fields(&arp) {
+            Some(fields) => d.net = Net::Arp(fields),
+            None => d.error = Some(DecodeError::ArpMalformed),
+        },
+        Err(_) => d.error = truncated(DecodeError::ArpMalformed, snapped),
+    }
+}
+
+fn arp_fields(arp: &ArpPacketSlice<'_>) -> Option<Arp> {
     let sha: [u8; 6] = arp.sender_hw_addr().try_into().ok()?;
     let spa: [u8; 4] = arp.sender_protocol_addr().try_into().ok()?;
     let tpa: [u8; 4] = arp.target_protocol_addr().try_into().ok()?;
@@ -396,46 +369,268 @@ fn arp_fields(arp: &etherparse::ArpPacketSlice<'_>) -> Option<Arp> {
     })
 }
 
-fn ip_fields<'a>(
+/// An IP header read, before its transport.
+struct IpHeader<'a> {
     src: IpAddr,
     dst: IpAddr,
+    /// Protocol of the payload (after IPv4 AH or IPv6 extension headers).
     proto: u8,
     ttl: u8,
     fragment: Fragment,
-    transport: Option<&TransportSlice<'a>>,
+    /// The bytes after the header and its extensions, bounded by the IP
+    /// length when the frame holds that many.
     payload: &'a [u8],
-) -> Ip<'a> {
-    let (transport, payload) = match (transport, fragment) {
+    /// The IP length claims more bytes than the frame holds.
+    incomplete: bool,
+    /// An extension header stopped decoding, with the reason to count (none
+    /// when the snap length cut it).
+    ext_stop: Option<Option<DecodeError>>,
+}
+
+/// Reads an IP packet (version from the first nibble) into `d`.
+fn ip<'a>(d: &mut Decoded<'a>, data: &'a [u8], snapped: bool) {
+    let header = match data.first().map(|b| b >> 4) {
+        Some(4) => ipv4(data, snapped),
+        Some(6) => ipv6(data, snapped),
+        Some(_) => Err(Some(DecodeError::IpHeaderInvalid)),
+        None => Err(truncated(DecodeError::IpHeaderTruncated, snapped)),
+    };
+    match header {
+        Ok(header) => ip_transport(d, &header, snapped),
+        Err(reason) => d.error = reason,
+    }
+}
+
+/// `N` bytes at `at` of a fixed-size header, in bounds by construction.
+fn field<const N: usize, const M: usize>(header: &[u8; M], at: usize) -> [u8; N] {
+    let mut out = [0; N];
+    out.copy_from_slice(&header[at..at + N]);
+    out
+}
+
+/// The payload of an IP packet whose header ends before `rest` and whose
+/// length field makes it `claimed` bytes after the header, if the frame
+/// holds them: else all of `rest`, flagged incomplete.
+fn bounded(rest: &[u8], claimed: usize) -> (&[u8], bool) {
+    match rest.get(..claimed) {
+        Some(payload) => (payload, false),
+        None => (rest, true),
+    }
+}
+
+/// The IPv4 header (with an authentication header, if any), or why it
+/// cannot be read.
+fn ipv4(data: &[u8], snapped: bool) -> Result<IpHeader<'_>, Option<DecodeError>> {
+    let header_len = data.first().map_or(0, |b| usize::from(b & 0x0f) * 4);
+    if header_len < 20 {
+        return Err(Some(DecodeError::IpHeaderInvalid));
+    }
+    let (Some(h), Some(rest)) = (data.first_chunk::<20>(), data.get(header_len..)) else {
+        return Err(truncated(DecodeError::IpHeaderTruncated, snapped));
+    };
+    let total_len = usize::from(u16::from_be_bytes(field(h, 2)));
+    // A total length below the header: up to the end of the frame.
+    let (mut payload, incomplete) = match total_len.checked_sub(header_len) {
+        Some(claimed) => bounded(rest, claimed),
+        None => (rest, false),
+    };
+    let more_fragments = h[6] & 0x20 != 0;
+    let offset = u16::from_be_bytes([h[6] & 0x1f, h[7]]);
+    let fragment = match (more_fragments || offset != 0, offset) {
+        (false, _) => Fragment::Whole,
+        (true, 0) => Fragment::First,
+        (true, _) => Fragment::Later,
+    };
+    let mut proto = h[9];
+    let mut ext_stop = None;
+    if IpNumber(proto) == ip_number::AUTH {
+        match IpAuthHeaderSlice::from_slice(payload) {
+            Ok(auth) => {
+                proto = auth.next_header().0;
+                payload = payload.get(auth.slice().len()..).unwrap_or_default();
+            }
+            Err(ip_auth::HeaderSliceError::Len(_)) => {
+                ext_stop = Some(truncated(DecodeError::IpExtensionInvalid, snapped));
+            }
+            Err(ip_auth::HeaderSliceError::Content(_)) => {
+                ext_stop = Some(Some(DecodeError::IpExtensionInvalid));
+            }
+        }
+    }
+    Ok(IpHeader {
+        src: IpAddr::V4(Ipv4Addr::from(field::<4, 20>(h, 12))),
+        dst: IpAddr::V4(Ipv4Addr::from(field::<4, 20>(h, 16))),
+        proto,
+        ttl: h[8],
+        fragment,
+        payload,
+        incomplete,
+        ext_stop,
+    })
+}
+
+/// The IPv6 header and its extension headers, or why they cannot be read.
+fn ipv6(data: &[u8], snapped: bool) -> Result<IpHeader<'_>, Option<DecodeError>> {
+    let Some((h, rest)) = data.split_first_chunk::<40>() else {
+        return Err(truncated(DecodeError::IpHeaderTruncated, snapped));
+    };
+    let payload_len = usize::from(u16::from_be_bytes(field(h, 4)));
+    // A payload length of 0 (jumbogram, or segmentation offload): up to the
+    // end of the frame.
+    let (payload, incomplete) = if payload_len == 0 && !rest.is_empty() {
+        (rest, false)
+    } else {
+        bounded(rest, payload_len)
+    };
+    let next_header = IpNumber(h[6]);
+    let mut header = IpHeader {
+        src: IpAddr::V6(Ipv6Addr::from(field::<16, 40>(h, 8))),
+        dst: IpAddr::V6(Ipv6Addr::from(field::<16, 40>(h, 24))),
+        proto: next_header.0,
+        ttl: h[7],
+        fragment: Fragment::Whole,
+        payload,
+        incomplete,
+        ext_stop: None,
+    };
+    // The extension headers etherparse reads; anything else is the payload.
+    if matches!(
+        next_header,
+        ip_number::IPV6_HOP_BY_HOP
+            | ip_number::IPV6_ROUTE
+            | ip_number::IPV6_FRAG
+            | ip_number::AUTH
+            | ip_number::IPV6_DEST_OPTIONS
+    ) {
+        let (exts, proto, payload, stop) =
+            Ipv6ExtensionsSlice::from_slice_lax(next_header, payload);
+        header.proto = proto.0;
+        header.payload = payload;
+        header.ext_stop = stop.map(|(e, _)| match e {
+            ipv6_exts::HeaderSliceError::Len(_) => {
+                truncated(DecodeError::IpExtensionInvalid, snapped)
+            }
+            ipv6_exts::HeaderSliceError::Content(_) => Some(DecodeError::IpExtensionInvalid),
+        });
+        if exts.is_fragmenting_payload() {
+            header.fragment =
+                if first_v6_fragment(&exts) { Fragment::First } else { Fragment::Later };
+        }
+    }
+    Ok(header)
+}
+
+fn first_v6_fragment(exts: &Ipv6ExtensionsSlice<'_>) -> bool {
+    use etherparse::Ipv6ExtensionSlice as Ext;
+    // etherparse's iterator follows `next_header` past the headers the lax
+    // parse checked (when it stopped early) and reads them unchecked: stop
+    // once the checked bytes are used up.
+    let mut left = exts.slice().len();
+    let mut iter = exts.clone().into_iter();
+    while left > 0 {
+        let Some(ext) = iter.next() else { break };
+        let len = match ext {
+            Ext::Fragment(f) if f.fragment_offset().value() != 0 => return false,
+            Ext::Fragment(f) => f.slice().len(),
+            Ext::HopByHop(h) | Ext::Routing(h) | Ext::DestinationOptions(h) => h.slice().len(),
+            Ext::Authentication(a) => a.slice().len(),
+        };
+        left = left.saturating_sub(len);
+    }
+    true
+}
+
+/// Reads the transport of `header` and stores the IP layer (or, when the IP
+/// length overruns a whole frame, the reason it is not kept) in `d`.
+fn ip_transport<'a>(d: &mut Decoded<'a>, header: &IpHeader<'a>, snapped: bool) {
+    // A fragment's transport is not parsed, nor one behind a broken
+    // extension header.
+    let (error, read) = match header.ext_stop {
+        Some(reason) => (reason, None),
+        None if header.fragment != Fragment::Whole => (None, None),
+        None => match transport(header.proto, header.payload, snapped) {
+            Ok(read) => (None, read),
+            Err(reason) => (reason, None),
+        },
+    };
+    if header.incomplete && !snapped {
+        d.error = Some(error.unwrap_or(DecodeError::IpLengthMismatch));
+        return;
+    }
+    d.error = error;
+    let payload = header.payload;
+    let (transport, payload) = match (read, header.fragment) {
         (_, Fragment::Later) => (Transport::Other, payload),
-        (Some(TransportSlice::Tcp(t)), _) => (
-            Transport::Tcp {
-                src_port: t.source_port(),
-                dst_port: t.destination_port(),
-                flags: tcp_flags(t),
-            },
-            t.payload(),
-        ),
-        (Some(TransportSlice::Udp(u)), _) => (
-            Transport::Udp { src_port: u.source_port(), dst_port: u.destination_port() },
-            u.payload(),
-        ),
-        (Some(TransportSlice::Icmpv4(i)), _) => {
-            (Transport::Icmp { icmp_type: i.type_u8(), code: i.code_u8() }, i.payload())
-        }
-        (Some(TransportSlice::Icmpv6(i)), _) => {
-            (Transport::Icmp { icmp_type: i.type_u8(), code: i.code_u8() }, i.payload())
-        }
-        (Some(TransportSlice::Igmp(_)), _) => (Transport::Other, payload),
-        // etherparse leaves a first fragment's transport unparsed: its
-        // ports are still at the start of the payload.
-        (None, Fragment::First) => (ports_of_first_fragment(proto, payload), payload),
-        (None, _) if proto == IPPROTO_TCP || proto == IPPROTO_UDP => {
+        (Some(read), _) => read,
+        // A first fragment's ports are still at the start of the payload.
+        (None, Fragment::First) => (ports_of_first_fragment(header.proto, payload), payload),
+        (None, _)
+            if matches!(
+                header.proto,
+                IPPROTO_TCP | IPPROTO_UDP | IPPROTO_ICMP | IPPROTO_ICMPV6
+            ) =>
+        {
             (Transport::Unreadable, payload)
         }
-        (None, _) if proto == 1 || proto == 58 => (Transport::Unreadable, payload),
         (None, _) => (Transport::Other, payload),
     };
-    Ip { src, dst, proto, ttl, fragment, transport, payload }
+    d.net = Net::Ip(Ip {
+        src: header.src,
+        dst: header.dst,
+        proto: header.proto,
+        ttl: header.ttl,
+        fragment: header.fragment,
+        transport,
+        payload,
+    });
+}
+
+/// The transport header of an unfragmented payload and the bytes after it;
+/// `Ok(None)` for a protocol without one gapwatch reads, `Err` with the
+/// reason to count (none when the snap length cut it) when it is broken.
+fn transport(
+    proto: u8,
+    payload: &[u8],
+    snapped: bool,
+) -> Result<Option<(Transport, &[u8])>, Option<DecodeError>> {
+    let cut = |_| truncated(DecodeError::TransportTruncated, snapped);
+    Ok(Some(match IpNumber(proto) {
+        ip_number::TCP => match TcpSlice::from_slice(payload) {
+            Ok(t) => (
+                Transport::Tcp {
+                    src_port: t.source_port(),
+                    dst_port: t.destination_port(),
+                    // FIN 0x01 … CWR 0x80, as on the wire.
+                    flags: t.header_slice().get(13).copied().unwrap_or(0),
+                },
+                t.payload(),
+            ),
+            Err(tcp::HeaderSliceError::Len(e)) => return Err(cut(e)),
+            Err(tcp::HeaderSliceError::Content(_)) => {
+                return Err(Some(DecodeError::TransportInvalid));
+            }
+        },
+        ip_number::UDP => {
+            let u = UdpSlice::from_slice_lax(payload).map_err(cut)?;
+            (
+                Transport::Udp { src_port: u.source_port(), dst_port: u.destination_port() },
+                u.payload(),
+            )
+        }
+        ip_number::ICMP => {
+            let i = Icmpv4Slice::from_slice(payload).map_err(cut)?;
+            (Transport::Icmp { icmp_type: i.type_u8(), code: i.code_u8() }, i.payload())
+        }
+        ip_number::IPV6_ICMP => {
+            let i = Icmpv6Slice::from_slice(payload).map_err(cut)?;
+            (Transport::Icmp { icmp_type: i.type_u8(), code: i.code_u8() }, i.payload())
+        }
+        ip_number::IGMP => {
+            IgmpSlice::from_slice(payload).map_err(cut)?;
+            (Transport::Other, payload)
+        }
+        _ => return Ok(None),
+    }))
 }
 
 fn ports_of_first_fragment(proto: u8, payload: &[u8]) -> Transport {
@@ -450,46 +645,6 @@ fn ports_of_first_fragment(proto: u8, payload: &[u8]) -> Transport {
         }
         IPPROTO_UDP => Transport::Udp { src_port, dst_port },
         _ => Transport::Other,
-    }
-}
-
-fn tcp_flags(t: &etherparse::TcpSlice<'_>) -> u8 {
-    [t.fin(), t.syn(), t.rst(), t.psh(), t.ack(), t.urg(), t.ece(), t.cwr()]
-        .into_iter()
-        .enumerate()
-        .fold(0, |acc, (bit, set)| acc | (u8::from(set) << bit))
-}
-
-/// Maps etherparse's stop error to a counted reason. A layer cut short by
-/// the snap length is no error: the capture kept what it promised.
-fn reason(e: &SliceError, layer: Layer, snapped: bool) -> Option<DecodeError> {
-    let truncated = |r| if snapped { None } else { Some(r) };
-    match e {
-        SliceError::Len(_) => match layer {
-            Layer::VlanHeader => truncated(DecodeError::VlanTruncated),
-            Layer::Arp => truncated(DecodeError::ArpMalformed),
-            Layer::IpHeader
-            | Layer::Ipv4Header
-            | Layer::Ipv6Header
-            | Layer::Ipv4Packet
-            | Layer::Ipv6Packet => truncated(DecodeError::IpHeaderTruncated),
-            Layer::IpAuthHeader
-            | Layer::Ipv6ExtHeader
-            | Layer::Ipv6HopByHopHeader
-            | Layer::Ipv6DestOptionsHeader
-            | Layer::Ipv6RouteHeader
-            | Layer::Ipv6FragHeader => truncated(DecodeError::IpExtensionInvalid),
-            Layer::TcpHeader | Layer::UdpHeader | Layer::Icmpv4 | Layer::Icmpv6 | Layer::Igmp => {
-                truncated(DecodeError::TransportTruncated)
-            }
-            _ => truncated(DecodeError::LinkTruncated),
-        },
-        SliceError::Ip(_) | SliceError::Ipv4(_) | SliceError::Ipv6(_) => {
-            Some(DecodeError::IpHeaderInvalid)
-        }
-        SliceError::Ipv4Exts(_) | SliceError::Ipv6Exts(_) => Some(DecodeError::IpExtensionInvalid),
-        SliceError::Tcp(_) => Some(DecodeError::TransportInvalid),
-        SliceError::LinuxSll(_) | SliceError::Macsec(_) => Some(DecodeError::LinkTruncated),
     }
 }
 

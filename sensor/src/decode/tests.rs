@@ -948,3 +948,447 @@ fn sweep_random_corruptions_never_panic() {
     // really exercised the deeper layers.
     assert!(decoded_ip > 100_000, "only {decoded_ip} corrupted frames decoded as IP");
 }
+
+// ---------------------------------------------------------------------------
+// Agreement with etherparse's whole-packet lax slicer
+// ---------------------------------------------------------------------------
+
+/// [`decode`] as it was written over etherparse's whole-packet lax slicer
+/// (`LaxSlicedPacket`), before it read each layer on its own: the oracle the
+/// per-layer decoder must agree with on any bytes.
+mod lax_reference {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use etherparse::err::Layer;
+    use etherparse::err::packet::SliceError;
+    use etherparse::{EtherType, LaxNetSlice, LaxSlicedPacket, LinkSlice, TransportSlice};
+    use gapwatch_rules::MacAddr;
+
+    use super::super::cooked::{Sll, Sll2};
+    use super::super::{
+        Arp, DecodeError, Decoded, Fragment, IPPROTO_TCP, IPPROTO_UDP, Ip, Net, Transport,
+    };
+    use crate::capture::{Frame, LinkType};
+
+    /// Decodes one frame the way `decode` did over the whole-packet slicer.
+    pub(super) fn decode<'a>(frame: &Frame<'a>) -> Decoded<'a> {
+        let data = frame.data;
+        if data.is_empty() {
+            return Decoded::empty(Some(DecodeError::Empty));
+        }
+        let snapped = frame.is_snapped();
+        match frame.link {
+            LinkType::ETHERNET => match LaxSlicedPacket::from_ethernet(data) {
+                Ok(p) => from_sliced(&p, None, snapped),
+                Err(_) => Decoded::empty(Some(DecodeError::LinkTruncated)),
+            },
+            LinkType::LINUX_SLL => match Sll::new_checked(data) {
+                Ok(h) => from_cooked(h.source_mac(), h.protocol(), h.payload(), snapped),
+                Err(_) => Decoded::empty(Some(DecodeError::LinkTruncated)),
+            },
+            LinkType::LINUX_SLL2 => match Sll2::new_checked(data) {
+                Ok(h) => from_cooked(h.source_mac(), h.protocol(), h.payload(), snapped),
+                Err(_) => Decoded::empty(Some(DecodeError::LinkTruncated)),
+            },
+            LinkType::NULL | LinkType::LOOP => match data.get(4..) {
+                Some(ip) if !ip.is_empty() => from_ip(ip, snapped),
+                _ => Decoded::empty(Some(DecodeError::LinkTruncated)),
+            },
+            LinkType::RAW
+            | LinkType::RAW_BSD12
+            | LinkType::RAW_BSD14
+            | LinkType::IPV4
+            | LinkType::IPV6 => from_ip(data, snapped),
+            link if link.is_wireless() => Decoded::empty(Some(DecodeError::WirelessNotDecoded)),
+            _ => Decoded::empty(Some(DecodeError::UnsupportedLink)),
+        }
+    }
+
+    fn from_cooked<'a>(
+        src: Option<MacAddr>,
+        ether_type: u16,
+        payload: &'a [u8],
+        snapped: bool,
+    ) -> Decoded<'a> {
+        let p = LaxSlicedPacket::from_ether_type(EtherType(ether_type), payload);
+        let mut d = from_sliced(&p, None, snapped);
+        d.src_mac = src;
+        d
+    }
+
+    fn from_ip(data: &[u8], snapped: bool) -> Decoded<'_> {
+        match LaxSlicedPacket::from_ip(data) {
+            Ok(p) => from_sliced(&p, None, snapped),
+            // Cut inside the IP header by the snap length: what the capture
+            // promised, no error (as for the other link types).
+            Err(etherparse::err::ip::LaxHeaderSliceError::Len(_)) => {
+                Decoded::empty((!snapped).then_some(DecodeError::IpHeaderTruncated))
+            }
+            Err(etherparse::err::ip::LaxHeaderSliceError::Content(_)) => {
+                Decoded::empty(Some(DecodeError::IpHeaderInvalid))
+            }
+        }
+    }
+
+    fn mac(bytes: [u8; 6]) -> MacAddr {
+        MacAddr(bytes)
+    }
+
+    fn from_sliced<'a>(p: &LaxSlicedPacket<'a>, _: Option<()>, snapped: bool) -> Decoded<'a> {
+        let (src_mac, dst_mac) = match &p.link {
+            Some(LinkSlice::Ethernet2(eth)) => {
+                (Some(mac(eth.source())), Some(mac(eth.destination())))
+            }
+            _ => (None, None),
+        };
+        let vlan = p.vlan_ids().first().map(|id| id.value());
+        let mut error = p.stop_err.as_ref().and_then(|(e, layer)| reason(e, *layer, snapped));
+        let net = match &p.net {
+            Some(LaxNetSlice::Arp(arp)) => arp_fields(arp).map_or_else(
+                || {
+                    error.get_or_insert(DecodeError::ArpMalformed);
+                    Net::None
+                },
+                Net::Arp,
+            ),
+            Some(LaxNetSlice::Ipv4(v4)) => {
+                let h = v4.header();
+                let payload = v4.payload();
+                let fragment = match (payload.fragmented, h.fragments_offset().value()) {
+                    (false, _) => Fragment::Whole,
+                    (true, 0) => Fragment::First,
+                    (true, _) => Fragment::Later,
+                };
+                if payload.incomplete && !snapped {
+                    error.get_or_insert(DecodeError::IpLengthMismatch);
+                    Net::None
+                } else {
+                    Net::Ip(ip_fields(
+                        IpAddr::V4(h.source_addr()),
+                        IpAddr::V4(h.destination_addr()),
+                        payload.ip_number.0,
+                        h.ttl(),
+                        fragment,
+                        p.transport.as_ref(),
+                        payload.payload,
+                    ))
+                }
+            }
+            Some(LaxNetSlice::Ipv6(v6)) => {
+                let h = v6.header();
+                let payload = v6.payload();
+                let fragment = if payload.fragmented {
+                    if p.transport.is_some() || first_v6_fragment(v6) {
+                        Fragment::First
+                    } else {
+                        Fragment::Later
+                    }
+                } else {
+                    Fragment::Whole
+                };
+                if payload.incomplete && !snapped {
+                    error.get_or_insert(DecodeError::IpLengthMismatch);
+                    Net::None
+                } else {
+                    Net::Ip(ip_fields(
+                        IpAddr::V6(h.source_addr()),
+                        IpAddr::V6(h.destination_addr()),
+                        payload.ip_number.0,
+                        h.hop_limit(),
+                        fragment,
+                        p.transport.as_ref(),
+                        payload.payload,
+                    ))
+                }
+            }
+            None => Net::None,
+        };
+        Decoded { src_mac, dst_mac, vlan, net, error }
+    }
+
+    fn first_v6_fragment(v6: &etherparse::LaxIpv6Slice<'_>) -> bool {
+        use etherparse::Ipv6ExtensionSlice as Ext;
+        // etherparse's iterator follows `next_header` past the headers the lax
+        // parse checked (when it stopped early) and reads them unchecked: stop
+        // once the checked bytes are used up.
+        let mut left = v6.extensions().slice().len();
+        let mut exts = v6.extensions().clone().into_iter();
+        while left > 0 {
+            let Some(ext) = exts.next() else { break };
+            let len = match ext {
+                Ext::Fragment(f) if f.fragment_offset().value() != 0 => return false,
+                Ext::Fragment(f) => f.slice().len(),
+                Ext::HopByHop(h) | Ext::Routing(h) | Ext::DestinationOptions(h) => h.slice().len(),
+                Ext::Authentication(a) => a.slice().len(),
+            };
+            left = left.saturating_sub(len);
+        }
+        true
+    }
+
+    fn arp_fields(arp: &etherparse::ArpPacketSlice<'_>) -> Option<Arp> {
+        let sha: [u8; 6] = arp.sender_hw_addr().try_into().ok()?;
+        let spa: [u8; 4] = arp.sender_protocol_addr().try_into().ok()?;
+        let tpa: [u8; 4] = arp.target_protocol_addr().try_into().ok()?;
+        Some(Arp {
+            operation: arp.operation().0,
+            sender_mac: MacAddr(sha),
+            sender_ip: Ipv4Addr::from(spa),
+            target_ip: Ipv4Addr::from(tpa),
+        })
+    }
+
+    fn ip_fields<'a>(
+        src: IpAddr,
+        dst: IpAddr,
+        proto: u8,
+        ttl: u8,
+        fragment: Fragment,
+        transport: Option<&TransportSlice<'a>>,
+        payload: &'a [u8],
+    ) -> Ip<'a> {
+        let (transport, payload) = match (transport, fragment) {
+            (_, Fragment::Later) => (Transport::Other, payload),
+            (Some(TransportSlice::Tcp(t)), _) => (
+                Transport::Tcp {
+                    src_port: t.source_port(),
+                    dst_port: t.destination_port(),
+                    flags: tcp_flags(t),
+                },
+                t.payload(),
+            ),
+            (Some(TransportSlice::Udp(u)), _) => (
+                Transport::Udp { src_port: u.source_port(), dst_port: u.destination_port() },
+                u.payload(),
+            ),
+            (Some(TransportSlice::Icmpv4(i)), _) => {
+                (Transport::Icmp { icmp_type: i.type_u8(), code: i.code_u8() }, i.payload())
+            }
+            (Some(TransportSlice::Icmpv6(i)), _) => {
+                (Transport::Icmp { icmp_type: i.type_u8(), code: i.code_u8() }, i.payload())
+            }
+            (Some(TransportSlice::Igmp(_)), _) => (Transport::Other, payload),
+            // etherparse leaves a first fragment's transport unparsed: its
+            // ports are still at the start of the payload.
+            (None, Fragment::First) => (ports_of_first_fragment(proto, payload), payload),
+            (None, _) if proto == IPPROTO_TCP || proto == IPPROTO_UDP => {
+                (Transport::Unreadable, payload)
+            }
+            (None, _) if proto == 1 || proto == 58 => (Transport::Unreadable, payload),
+            (None, _) => (Transport::Other, payload),
+        };
+        Ip { src, dst, proto, ttl, fragment, transport, payload }
+    }
+
+    fn ports_of_first_fragment(proto: u8, payload: &[u8]) -> Transport {
+        let (Some(sp), Some(dp)) = (payload.get(0..2), payload.get(2..4)) else {
+            return Transport::Unreadable;
+        };
+        let (src_port, dst_port) =
+            (u16::from_be_bytes([sp[0], sp[1]]), u16::from_be_bytes([dp[0], dp[1]]));
+        match proto {
+            IPPROTO_TCP => {
+                Transport::Tcp { src_port, dst_port, flags: payload.get(13).copied().unwrap_or(0) }
+            }
+            IPPROTO_UDP => Transport::Udp { src_port, dst_port },
+            _ => Transport::Other,
+        }
+    }
+
+    fn tcp_flags(t: &etherparse::TcpSlice<'_>) -> u8 {
+        [t.fin(), t.syn(), t.rst(), t.psh(), t.ack(), t.urg(), t.ece(), t.cwr()]
+            .into_iter()
+            .enumerate()
+            .fold(0, |acc, (bit, set)| acc | (u8::from(set) << bit))
+    }
+
+    /// Maps etherparse's stop error to a counted reason. A layer cut short by
+    /// the snap length is no error: the capture kept what it promised.
+    fn reason(e: &SliceError, layer: Layer, snapped: bool) -> Option<DecodeError> {
+        let truncated = |r| if snapped { None } else { Some(r) };
+        match e {
+            SliceError::Len(_) => match layer {
+                Layer::VlanHeader => truncated(DecodeError::VlanTruncated),
+                Layer::Arp => truncated(DecodeError::ArpMalformed),
+                Layer::IpHeader
+                | Layer::Ipv4Header
+                | Layer::Ipv6Header
+                | Layer::Ipv4Packet
+                | Layer::Ipv6Packet => truncated(DecodeError::IpHeaderTruncated),
+                Layer::IpAuthHeader
+                | Layer::Ipv6ExtHeader
+                | Layer::Ipv6HopByHopHeader
+                | Layer::Ipv6DestOptionsHeader
+                | Layer::Ipv6RouteHeader
+                | Layer::Ipv6FragHeader => truncated(DecodeError::IpExtensionInvalid),
+                Layer::TcpHeader
+                | Layer::UdpHeader
+                | Layer::Icmpv4
+                | Layer::Icmpv6
+                | Layer::Igmp => truncated(DecodeError::TransportTruncated),
+                _ => truncated(DecodeError::LinkTruncated),
+            },
+            SliceError::Ip(_) | SliceError::Ipv4(_) | SliceError::Ipv6(_) => {
+                Some(DecodeError::IpHeaderInvalid)
+            }
+            SliceError::Ipv4Exts(_) | SliceError::Ipv6Exts(_) => {
+                Some(DecodeError::IpExtensionInvalid)
+            }
+            SliceError::Tcp(_) => Some(DecodeError::TransportInvalid),
+            SliceError::LinuxSll(_) | SliceError::Macsec(_) => Some(DecodeError::LinkTruncated),
+        }
+    }
+}
+
+/// Extra packets for the agreement sweep, with their EtherType: the layers
+/// the other sweeps do not reach (MACsec, IPv4 AH, IPv6 extension chains,
+/// IGMP, ICMP timestamps, three and four VLAN tags, atomic fragments).
+fn agreement_packets() -> Vec<(u16, Vec<u8>)> {
+    let udp = ipv4_udp(1000, 2000, b"data");
+    // MACsec, unmodified, without and with an SCI, then modified.
+    let macsec = concat(&[0x00, 0x00, 0, 0, 0, 1, 0x08, 0x00], &udp);
+    let macsec_sci = concat(&[0x20, 0x00, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 0x08, 0x00], &udp);
+    let macsec_short_len = concat(&[0x00, 20, 0, 0, 0, 1, 0x86, 0xdd], &[0x60; 30]);
+    let macsec_modified = concat(&[0x0c, 0x00, 0, 0, 0, 1], &[0xaa; 24]);
+    // IPv4 with an authentication header (12 bytes) before UDP.
+    let mut ah = ipv4_udp(1000, 2000, b"ah");
+    ah.splice(20..20, [17, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2]);
+    ah[9] = 51;
+    let len = ah.len() as u16;
+    ah[2..4].copy_from_slice(&len.to_be_bytes());
+    // IPv6: destination options, routing, fragment (first), AH, then TCP.
+    let mut chain = vec![43, 0, 1, 4, 0, 0, 0, 0];
+    chain.extend_from_slice(&[44, 0, 0, 0, 0, 0, 0, 0]);
+    chain.extend_from_slice(&ipv6_fragment_header(51, 0, true));
+    chain.extend_from_slice(&[6, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2]);
+    let mut tcp = ipv4_tcp(80, 4000, 0x18, b"abc")[20..].to_vec();
+    chain.append(&mut tcp);
+    // IPv6 atomic fragment (offset 0, no more fragments) then UDP.
+    let mut atomic = ipv6_fragment_header(17, 0, false).to_vec();
+    atomic.extend_from_slice(&udp_header(7, 8, b"x"));
+    // IGMPv2 report and an ICMP timestamp request.
+    let mut igmp = ipv4_udp(1, 2, b"");
+    igmp[9] = 2;
+    igmp[20..28].copy_from_slice(&[0x16, 0, 0, 0, 224, 0, 0, 251]);
+    let mut timestamp = ipv4_udp(1, 2, &[0; 12]);
+    timestamp[9] = 1;
+    timestamp[20] = 13;
+    // Three tags (the last one still followed), and four (not).
+    let mut three = vec![0x00, 1, 0x81, 0x00, 0x00, 2, 0x91, 0x00, 0x00, 3, 0x08, 0x00];
+    three.extend_from_slice(&udp);
+    let mut four = vec![0x00, 1, 0x81, 0x00, 0x00, 2, 0x81, 0x00, 0x00, 3, 0x81, 0x00];
+    four.extend_from_slice(&[0x00, 4, 0x08, 0x00]);
+    four.extend_from_slice(&udp);
+    let mut vlan_macsec = vec![0x00, 9, 0x88, 0xe5];
+    vlan_macsec.extend_from_slice(&macsec);
+    vec![
+        (0x88e5, macsec),
+        (0x88e5, macsec_sci),
+        (0x88e5, macsec_short_len),
+        (0x88e5, macsec_modified),
+        (0x0800, ah),
+        (0x86dd, ipv6_raw(60, &chain)),
+        (0x86dd, ipv6_raw(44, &atomic)),
+        (0x0800, igmp),
+        (0x0800, timestamp),
+        (0x88a8, three),
+        (0x8100, four),
+        (0x8100, vlan_macsec),
+        (0x0806, arp_body(1, MAC_A, IP_A, [0; 6], IP_B)),
+    ]
+}
+
+/// Byte values that steer the decoder: EtherType halves, IP versions and
+/// header lengths, protocol and extension numbers, flag bits.
+const STEERING: [u8; 28] = [
+    0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x08, 0x0c, 0x11, 0x20, 0x2b, 0x2c, 0x33, 0x3a, 0x3b, 0x3c,
+    0x3f, 0x45, 0x46, 0x4f, 0x60, 0x81, 0x86, 0x88, 0x91, 0xa8, 0xdd, 0xe5,
+];
+
+/// Decodes `frame` both ways and insists they agree.
+fn assert_agrees(frame: &Frame<'_>) {
+    let new = decode_checked(frame);
+    let old = lax_reference::decode(frame);
+    assert_eq!(
+        new,
+        old,
+        "{:?} {}/{} bytes {:02x?}",
+        frame.link,
+        frame.data.len(),
+        frame.orig_len,
+        frame.data
+    );
+}
+
+#[test]
+fn agrees_with_whole_packet_slicer_on_every_prefix() {
+    let mut packets = sweep_packets();
+    packets.extend(agreement_packets());
+    for (ether_type, packet) in packets {
+        for link in WIRED {
+            let data = wrap(link, ether_type, &packet);
+            for cut in 0..=data.len() {
+                assert_agrees(&whole(link, &data[..cut]));
+                assert_agrees(&snapped(link, &data[..cut], data.len() + 1));
+            }
+        }
+    }
+}
+
+#[test]
+fn agrees_with_whole_packet_slicer_on_corruptions() {
+    let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
+    let mut packets = sweep_packets();
+    packets.extend(agreement_packets());
+    for (ether_type, packet) in packets {
+        for link in WIRED {
+            let data = wrap(link, ether_type, &packet);
+            for _ in 0..1500 {
+                let mut corrupt = data.clone();
+                for _ in 0..1 + rng.below(3) {
+                    let at = rng.below(corrupt.len());
+                    corrupt[at] = if rng.below(2) == 0 {
+                        STEERING[rng.below(STEERING.len())]
+                    } else {
+                        rng.next() as u8
+                    };
+                }
+                assert_agrees(&whole(link, &corrupt));
+                let cut = rng.below(corrupt.len() + 1);
+                assert_agrees(&whole(link, &corrupt[..cut]));
+                assert_agrees(&snapped(link, &corrupt[..cut], corrupt.len() + 1));
+            }
+        }
+    }
+}
+
+#[test]
+fn three_tags_are_followed_and_a_fourth_is_not() {
+    let packets = agreement_packets();
+    let (ether_type, three) = &packets[9];
+    let frame = ethernet(MAC_B, MAC_A, *ether_type, three);
+    let d = eth_decode(&frame);
+    assert_eq!((d.error, d.vlan), (None, Some(1)));
+    assert_eq!(ip_of(&d).transport, Transport::Udp { src_port: 1000, dst_port: 2000 });
+    let (ether_type, four) = &packets[10];
+    let frame = ethernet(MAC_B, MAC_A, *ether_type, four);
+    let d = eth_decode(&frame);
+    assert_eq!((d.error, d.vlan, d.net), (None, Some(1), Net::None));
+}
+
+#[test]
+fn macsec_unmodified_payload_is_decoded_and_encrypted_is_not() {
+    let packets = agreement_packets();
+    for (ether_type, macsec) in &packets[..2] {
+        let frame = ethernet(MAC_B, MAC_A, *ether_type, macsec);
+        let d = eth_decode(&frame);
+        assert_eq!(d.error, None);
+        assert_eq!(ip_of(&d).payload, b"data");
+    }
+    let (ether_type, modified) = &packets[3];
+    let frame = ethernet(MAC_B, MAC_A, *ether_type, modified);
+    let d = eth_decode(&frame);
+    assert_eq!((d.error, d.net), (None, Net::None));
+    let frame = ethernet(MAC_B, MAC_A, 0x88e5, &[0x00, 0x00, 0, 0]);
+    assert_eq!(eth_decode(&frame).error, Some(DecodeError::LinkTruncated));
+}

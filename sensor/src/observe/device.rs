@@ -116,6 +116,19 @@ impl DeviceTable {
         }
     }
 
+    /// If device `i` already used `ip`, notes the use and returns true.
+    /// Cheaper than deciding whether `ip` may be bound, so it goes first.
+    pub fn used_known_address(&mut self, i: u32, ip: IpAddr, ts: Timestamp) -> bool {
+        let d = &mut self.devices[i as usize];
+        match d.addresses.iter_mut().find(|a| a.ip == ip) {
+            Some(a) => {
+                a.last_seen = a.last_seen.max(ts);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Records that device `i` used `ip`; a first use is a fact.
     pub fn bind(
         &mut self,

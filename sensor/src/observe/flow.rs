@@ -9,7 +9,7 @@
 
 use std::net::IpAddr;
 
-use gapwatch_rules::fact::{Endpoint, FlowEnd, FlowStart, FlowSummary, PairVolume};
+use gapwatch_rules::fact::{Endpoint, FlowEnd, FlowStart, FlowSummary, HourlyVolume};
 use gapwatch_rules::{Fact, Timestamp};
 use rustc_hash::FxHashMap;
 
@@ -21,6 +21,8 @@ pub const OTHER_IDLE_SECS: i64 = 60;
 pub const LINGER_SECS: i64 = 10;
 /// How often (packet time) the table is swept for ended flows.
 pub const SWEEP_SECS: i64 = 10;
+/// Volumes are kept per UTC hour.
+const HOUR_SECS: i64 = 3600;
 
 const TCP: u8 = 6;
 const FIN: u8 = 0x01;
@@ -61,13 +63,22 @@ impl FlowKey {
     }
 }
 
+/// What a flow did in the current hour, folded into [`HourlyVolume`]s.
 #[derive(Clone, Copy, Default)]
 struct HourCounters {
     orig_packets: u64,
     orig_bytes: u64,
     resp_packets: u64,
     resp_bytes: u64,
+    /// The flow began in this hour.
+    started: bool,
+    first: Option<Timestamp>,
+    last: Timestamp,
+    tcp_flags: u8,
 }
+
+/// An initiator (any port) and a service: what hourly volumes are kept by.
+type VolumeKey = (u8, Endpoint, Endpoint);
 
 struct FlowEntry {
     summary: FlowSummary,
@@ -95,25 +106,29 @@ impl FlowEntry {
             },
             fin: (false, false),
             closed_at: None,
-            hour: HourCounters::default(),
+            hour: HourCounters { started: true, ..HourCounters::default() },
         }
     }
 
     /// Why this flow is over at `ts`, if it is.
     fn ended_by(&self, ts: Timestamp, bare_syn: bool) -> Option<FlowEnd> {
         if let Some(closed) = self.closed_at {
-            if bare_syn || ts.secs_since(closed) > LINGER_SECS {
+            if bare_syn || ts > closed.plus_secs(LINGER_SECS) {
                 return Some(self.summary.end);
             }
             return None;
         }
         let idle = if self.summary.start.proto == TCP { TCP_IDLE_SECS } else { OTHER_IDLE_SECS };
-        (ts.secs_since(self.summary.last_seen) > idle).then_some(FlowEnd::Idle)
+        (ts > self.summary.last_seen.plus_secs(idle)).then_some(FlowEnd::Idle)
     }
 
     fn add(&mut self, p: &FlowPacket) {
         let s = &mut self.summary;
         s.last_seen = s.last_seen.max(p.ts);
+        let h = &mut self.hour;
+        h.first.get_or_insert(p.ts);
+        h.last = h.last.max(p.ts);
+        h.tcp_flags |= p.tcp_flags;
         let from_initiator =
             (p.src.ip, p.src.port) == (s.start.initiator.ip, s.start.initiator.port);
         if from_initiator {
@@ -153,7 +168,7 @@ impl FlowEntry {
 #[derive(Default)]
 pub struct FlowTable {
     flows: FxHashMap<FlowKey, FlowEntry>,
-    pairs: FxHashMap<(IpAddr, IpAddr), (u64, u64)>,
+    volumes: FxHashMap<VolumeKey, HourlyVolume>,
     hour: Option<Timestamp>,
     next_sweep: Option<Timestamp>,
 }
@@ -178,7 +193,7 @@ impl FlowTable {
             Some(entry) => {
                 if let Some(end) = entry.ended_by(p.ts, bare_syn) {
                     let old = std::mem::replace(entry, FlowEntry::new(p));
-                    Self::end(&mut self.pairs, old, end, facts);
+                    Self::end(&mut self.volumes, self.hour, old, end, facts);
                     facts.push(Fact::NewFlow(entry.summary.start));
                 }
                 entry.add(p);
@@ -196,12 +211,12 @@ impl FlowTable {
     /// when due. Called for every packet (cheap when nothing is due) and by
     /// live sources on quiet ticks.
     pub fn advance(&mut self, ts: Timestamp, facts: &mut Vec<Fact>) {
-        let hour = ts.hour_start();
         match self.hour {
-            None => self.hour = Some(hour),
-            Some(current) if hour > current => {
+            None => self.hour = Some(ts.hour_start()),
+            // A comparison per packet; the division only when an hour ends.
+            Some(current) if ts >= current.plus_secs(HOUR_SECS) => {
                 self.roll_hour(facts);
-                self.hour = Some(hour);
+                self.hour = Some(ts.hour_start());
             }
             Some(_) => {}
         }
@@ -223,65 +238,77 @@ impl FlowTable {
         for entry in live {
             let end =
                 if entry.closed_at.is_some() { entry.summary.end } else { FlowEnd::EndOfCapture };
-            Self::end(&mut self.pairs, entry, end, facts);
+            Self::end(&mut self.volumes, self.hour, entry, end, facts);
         }
         self.roll_hour(facts);
     }
 
     fn sweep(&mut self, ts: Timestamp, facts: &mut Vec<Fact>) {
-        let due: Vec<(FlowKey, FlowEnd)> = self
-            .flows
-            .iter()
-            .filter_map(|(key, entry)| entry.ended_by(ts, false).map(|end| (*key, end)))
-            .collect();
-        let mut ended: Vec<(FlowEntry, FlowEnd)> = due
-            .into_iter()
-            .filter_map(|(key, end)| self.flows.remove(&key).map(|e| (e, end)))
-            .collect();
-        // Table order is an accident of hashing: report in start order.
-        ended.sort_by_key(|(e, _)| e.summary.start.ts);
-        for (entry, end) in ended {
-            Self::end(&mut self.pairs, entry, end, facts);
+        // One pass that removes what ended; the table's order is fixed by
+        // its input (FxHash has no random seed), so output is deterministic.
+        let ended = self.flows.extract_if(|_, entry| entry.ended_by(ts, false).is_some());
+        for (_, entry) in ended {
+            let end = entry.ended_by(ts, false).unwrap_or(FlowEnd::Idle);
+            Self::end(&mut self.volumes, self.hour, entry, end, facts);
         }
     }
 
     fn end(
-        pairs: &mut FxHashMap<(IpAddr, IpAddr), (u64, u64)>,
+        volumes: &mut FxHashMap<VolumeKey, HourlyVolume>,
+        hour: Option<Timestamp>,
         mut entry: FlowEntry,
         end: FlowEnd,
         facts: &mut Vec<Fact>,
     ) {
-        fold_hour(pairs, &mut entry);
+        fold_hour(volumes, hour, &mut entry);
         entry.summary.end = end;
         facts.push(Fact::FlowEnded(entry.summary));
     }
 
+    /// The hour is over: every live flow's counters join the hour's
+    /// volumes, which are reported in a stable order.
     fn roll_hour(&mut self, facts: &mut Vec<Fact>) {
         for entry in self.flows.values_mut() {
-            fold_hour(&mut self.pairs, entry);
+            fold_hour(&mut self.volumes, self.hour, entry);
         }
-        let Some(hour) = self.hour else {
-            return;
-        };
-        let mut pairs: Vec<_> = self.pairs.drain().collect();
-        pairs.sort_unstable_by_key(|&((src, dst), _)| (src, dst));
-        for ((src, dst), (packets, bytes)) in pairs {
-            facts.push(Fact::PairVolume(PairVolume { src, dst, hour, packets, bytes }));
-        }
+        let mut volumes: Vec<HourlyVolume> = self.volumes.drain().map(|(_, v)| v).collect();
+        volumes.sort_unstable_by_key(|v| (v.proto, v.initiator, v.responder));
+        facts.extend(volumes.into_iter().map(Fact::HourlyVolume));
     }
 }
 
-fn fold_hour(pairs: &mut FxHashMap<(IpAddr, IpAddr), (u64, u64)>, entry: &mut FlowEntry) {
+/// Adds what `entry` did this hour to its initiator–service volume.
+fn fold_hour(
+    volumes: &mut FxHashMap<VolumeKey, HourlyVolume>,
+    hour: Option<Timestamp>,
+    entry: &mut FlowEntry,
+) {
     let h = std::mem::take(&mut entry.hour);
+    let Some(first) = h.first else {
+        return;
+    };
     let s = &entry.summary.start;
-    if h.orig_packets > 0 {
-        let v = pairs.entry((s.initiator.ip, s.responder.ip)).or_default();
-        v.0 += h.orig_packets;
-        v.1 += h.orig_bytes;
-    }
-    if h.resp_packets > 0 {
-        let v = pairs.entry((s.responder.ip, s.initiator.ip)).or_default();
-        v.0 += h.resp_packets;
-        v.1 += h.resp_bytes;
-    }
+    let initiator = Endpoint { port: 0, ..s.initiator };
+    let v = volumes.entry((s.proto, initiator, s.responder)).or_insert(HourlyVolume {
+        proto: s.proto,
+        initiator,
+        responder: s.responder,
+        hour: hour.unwrap_or_else(|| first.hour_start()),
+        connections: 0,
+        first_seen: first,
+        last_seen: h.last,
+        orig_packets: 0,
+        orig_bytes: 0,
+        resp_packets: 0,
+        resp_bytes: 0,
+        tcp_flags: 0,
+    });
+    v.connections += u64::from(h.started);
+    v.first_seen = v.first_seen.min(first);
+    v.last_seen = v.last_seen.max(h.last);
+    v.orig_packets += h.orig_packets;
+    v.orig_bytes += h.orig_bytes;
+    v.resp_packets += h.resp_packets;
+    v.resp_bytes += h.resp_bytes;
+    v.tcp_flags |= h.tcp_flags;
 }

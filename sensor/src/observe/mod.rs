@@ -80,6 +80,7 @@ impl Observer {
             }
             Net::Ip(ip) => {
                 if let Some(i) = device
+                    && !self.devices.used_known_address(i, ip.src, ts)
                     && self.is_own_address(ip.src)
                 {
                     self.devices.bind(i, ip.src, BindingSource::IpSource, ts, &mut self.facts);

@@ -4,7 +4,9 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use etherparse::PacketBuilder;
-use gapwatch_rules::fact::{BindingSource, Endpoint, FlowEnd, FlowStart, FlowSummary, PairVolume};
+use gapwatch_rules::fact::{
+    BindingSource, Endpoint, FlowEnd, FlowStart, FlowSummary, HourlyVolume,
+};
 use gapwatch_rules::{Fact, MacAddr, Policy, Timestamp};
 
 use super::*;
@@ -170,7 +172,7 @@ fn start(proto: u8, initiator: Endpoint, responder: Endpoint, secs: i64) -> Flow
 fn flow_facts(facts: Vec<Fact>) -> Vec<Fact> {
     facts
         .into_iter()
-        .filter(|f| matches!(f, Fact::NewFlow(_) | Fact::FlowEnded(_) | Fact::PairVolume(_)))
+        .filter(|f| matches!(f, Fact::NewFlow(_) | Fact::FlowEnded(_) | Fact::HourlyVolume(_)))
         .collect()
 }
 
@@ -602,46 +604,95 @@ fn sweep_runs_every_ten_seconds_of_packet_time() {
     assert!(matches!(&facts[..], [Fact::FlowEnded(s)] if s.end == FlowEnd::Idle), "{facts:?}");
 }
 
+fn volumes(facts: Vec<Fact>) -> Vec<HourlyVolume> {
+    facts
+        .into_iter()
+        .filter_map(|f| match f {
+            Fact::HourlyVolume(v) => Some(v),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The volume of one hour from `initiator` (any port) to a service.
+fn volume(initiator: Host, responder: Endpoint, hour: i64, first: i64, last: i64) -> HourlyVolume {
+    HourlyVolume {
+        proto: 17,
+        initiator: ep(initiator, 0),
+        responder,
+        hour: ts(hour),
+        connections: 1,
+        first_seen: ts(first),
+        last_seen: ts(last),
+        orig_packets: 0,
+        orig_bytes: 0,
+        resp_packets: 0,
+        resp_bytes: 0,
+        tcp_flags: 0,
+    }
+}
+
 #[test]
-fn hourly_pair_volume_per_direction() {
+fn hourly_volume_per_direction_and_service() {
     let mut lan = Lan::new();
     let ab = udp(A, 5000, B, 6000, 100);
     let ba = udp(B, 6000, A, 5000, 300);
     lan.see(&ab, 100);
     lan.see(&ab, 130);
     lan.see(&ba, 160);
+    // A second connection from another client port to the same service
+    // joins the same hourly record.
+    let ab2 = udp(A, 5001, B, 6000, 10);
+    lan.see(&ab2, 170);
     let cd = udp(C, 7000, D, 8000, 50);
-    let volumes = |facts: Vec<Fact>| -> Vec<PairVolume> {
-        facts
-            .into_iter()
-            .filter_map(|f| match f {
-                Fact::PairVolume(v) => Some(v),
-                _ => None,
-            })
-            .collect()
-    };
-    let hour = ts(0);
     assert_eq!(
         volumes(lan.see(&cd, 3600 + 10)),
-        vec![
-            PairVolume { src: A.ip, dst: B.ip, hour, packets: 2, bytes: 2 * ab.len() as u64 },
-            PairVolume { src: B.ip, dst: A.ip, hour, packets: 1, bytes: ba.len() as u64 },
-        ]
+        vec![HourlyVolume {
+            connections: 2,
+            orig_packets: 3,
+            orig_bytes: 2 * ab.len() as u64 + ab2.len() as u64,
+            resp_packets: 1,
+            resp_bytes: ba.len() as u64,
+            ..volume(A, ep(B, 6000), 0, 100, 170)
+        }]
     );
     assert_eq!(
         volumes(lan.finish()),
-        vec![PairVolume {
-            src: C.ip,
-            dst: D.ip,
-            hour: ts(3600),
-            packets: 1,
-            bytes: cd.len() as u64,
+        vec![HourlyVolume {
+            orig_packets: 1,
+            orig_bytes: cd.len() as u64,
+            ..volume(C, ep(D, 8000), 3600, 3610, 3610)
         }]
     );
 }
 
 #[test]
-fn pair_volume_includes_flows_ended_within_the_hour() {
+fn a_flow_across_an_hour_counts_in_each_hour_and_once_as_a_connection() {
+    let mut lan = Lan::new();
+    let ab = udp(A, 5000, B, 6000, 100);
+    lan.see(&ab, 3590);
+    let first_hour = volumes(lan.see(&ab, 3610));
+    assert_eq!(
+        first_hour,
+        vec![HourlyVolume {
+            orig_packets: 1,
+            orig_bytes: ab.len() as u64,
+            ..volume(A, ep(B, 6000), 0, 3590, 3590)
+        }]
+    );
+    assert_eq!(
+        volumes(lan.finish()),
+        vec![HourlyVolume {
+            connections: 0,
+            orig_packets: 1,
+            orig_bytes: ab.len() as u64,
+            ..volume(A, ep(B, 6000), 3600, 3610, 3610)
+        }]
+    );
+}
+
+#[test]
+fn volume_includes_flows_ended_within_the_hour() {
     let mut lan = Lan::new();
     let ab = udp(A, 5000, B, 6000, 100);
     lan.see(&ab, 0);
@@ -649,12 +700,10 @@ fn pair_volume_includes_flows_ended_within_the_hour() {
     let facts = flow_facts(lan.see(&lldp(C.mac), 3600));
     assert_eq!(
         facts,
-        vec![Fact::PairVolume(PairVolume {
-            src: A.ip,
-            dst: B.ip,
-            hour: ts(0),
-            packets: 1,
-            bytes: ab.len() as u64,
+        vec![Fact::HourlyVolume(HourlyVolume {
+            orig_packets: 1,
+            orig_bytes: ab.len() as u64,
+            ..volume(A, ep(B, 6000), 0, 0, 0)
         })]
     );
 }

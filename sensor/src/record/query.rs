@@ -95,7 +95,7 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
     Ok(out)
 }
 
-/// A flow as listed.
+/// An hour of traffic between an initiator and a service, as listed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FlowInfo {
     /// IP protocol name (`tcp`, `udp`, `icmp`, …) or number.
@@ -104,17 +104,19 @@ pub struct FlowInfo {
     pub orig_mac: Option<String>,
     /// Initiator address.
     pub orig_ip: String,
-    /// Initiator port.
-    pub orig_port: u16,
     /// Responder MAC.
     pub resp_mac: Option<String>,
     /// Responder address.
     pub resp_ip: String,
-    /// Responder port.
+    /// Responder (service) port; 0 for protocols without ports.
     pub resp_port: u16,
-    /// First packet.
+    /// Start of the UTC hour.
+    pub hour: String,
+    /// Flows that began in the hour.
+    pub connections: u64,
+    /// First packet in the hour.
     pub first_seen: String,
-    /// Last packet.
+    /// Last packet in the hour.
     pub last_seen: String,
     /// Packets initiator → responder.
     pub orig_packets: u64,
@@ -126,8 +128,6 @@ pub struct FlowInfo {
     pub resp_bytes: u64,
     /// TCP flags seen, as letters (`SAFR…`).
     pub tcp_flags: String,
-    /// How it ended: fin, rst, idle, or open at the end of the capture.
-    pub end: String,
 }
 
 /// Name of an IP protocol number.
@@ -161,31 +161,43 @@ fn flag_letters(flags: u8) -> String {
     .collect()
 }
 
-/// The `limit` largest flows by bytes (all when `limit` is 0).
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// OR of the TCP flags of a group: SQLite has no bitwise aggregate, so
+/// each bit's maximum is taken.
+const TCP_FLAGS_OR: &str = "max(tcp_flags & 1) | max(tcp_flags & 2) | max(tcp_flags & 4) | max(tcp_flags & 8) | max(tcp_flags & 16) | max(tcp_flags & 32) | max(tcp_flags & 64) | max(tcp_flags & 128)";
+
+/// The `limit` largest hourly flow records by bytes (all when `limit` is 0).
 pub fn flows(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<FlowInfo>> {
     let limit = if limit == 0 { -1 } else { limit as i64 };
-    let mut stmt = conn.prepare(
-        "SELECT proto, orig_mac, orig_ip, orig_port, resp_mac, resp_ip, resp_port, first_seen, last_seen,
-                orig_packets, orig_bytes, resp_packets, resp_bytes, orig_tcp_flags | resp_tcp_flags, end_reason
-         FROM flows ORDER BY orig_bytes + resp_bytes DESC, first_seen, id LIMIT ?1",
-    )?;
+    let sql = format!(
+        "SELECT proto, orig_mac, orig_ip, resp_mac, resp_ip, resp_port, hour, sum(connections),
+                min(first_seen), max(last_seen), sum(orig_packets), sum(orig_bytes), sum(resp_packets),
+                sum(resp_bytes), {TCP_FLAGS_OR}
+         FROM flows
+         GROUP BY proto, orig_mac, orig_ip, resp_mac, resp_ip, resp_port, hour
+         ORDER BY sum(orig_bytes) + sum(resp_bytes) DESC, hour, min(id) LIMIT ?1"
+    );
+    let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params![limit], |r| {
         Ok(FlowInfo {
             proto: proto_name(r.get(0)?),
-            orig_mac: r.get(1)?,
+            orig_mac: non_empty(r.get(1)?),
             orig_ip: r.get(2)?,
-            orig_port: r.get(3)?,
-            resp_mac: r.get(4)?,
-            resp_ip: r.get(5)?,
-            resp_port: r.get(6)?,
-            first_seen: rfc3339(r.get(7)?),
-            last_seen: rfc3339(r.get(8)?),
-            orig_packets: r.get::<_, i64>(9)? as u64,
-            orig_bytes: r.get::<_, i64>(10)? as u64,
-            resp_packets: r.get::<_, i64>(11)? as u64,
-            resp_bytes: r.get::<_, i64>(12)? as u64,
-            tcp_flags: flag_letters(r.get(13)?),
-            end: r.get(14)?,
+            resp_mac: non_empty(r.get(3)?),
+            resp_ip: r.get(4)?,
+            resp_port: r.get(5)?,
+            hour: rfc3339(r.get(6)?),
+            connections: r.get::<_, i64>(7)? as u64,
+            first_seen: rfc3339(r.get(8)?),
+            last_seen: rfc3339(r.get(9)?),
+            orig_packets: r.get::<_, i64>(10)? as u64,
+            orig_bytes: r.get::<_, i64>(11)? as u64,
+            resp_packets: r.get::<_, i64>(12)? as u64,
+            resp_bytes: r.get::<_, i64>(13)? as u64,
+            tcp_flags: flag_letters(r.get(14)?),
         })
     })?;
     rows.collect()

@@ -67,35 +67,38 @@ CREATE TABLE addresses (
     PRIMARY KEY (mac, ip)
 );
 CREATE INDEX addresses_by_ip ON addresses(ip);
+-- Traffic per hour between an initiator (any source port) and a service:
+-- the record of every flow, summed, so a day of short connections costs
+-- rows per talker and service, not per connection. Append-only: a run adds
+-- its hours; two runs over the same hour add two rows, summed on reading
+-- (a unique index would make every insert a text-key search).
 CREATE TABLE flows (
     id              INTEGER PRIMARY KEY,
     proto           INTEGER NOT NULL,
-    orig_mac        TEXT,
+    orig_mac        TEXT NOT NULL,          -- '' when the link has none
     orig_ip         TEXT NOT NULL,
-    orig_port       INTEGER NOT NULL,
-    resp_mac        TEXT,
+    resp_mac        TEXT NOT NULL,
     resp_ip         TEXT NOT NULL,
-    resp_port       INTEGER NOT NULL,
+    resp_port       INTEGER NOT NULL,       -- 0 for protocols without ports
+    hour            INTEGER NOT NULL,       -- start of the UTC hour, ns
+    connections     INTEGER NOT NULL,       -- flows that began in the hour
     first_seen      INTEGER NOT NULL,
     last_seen       INTEGER NOT NULL,
     orig_packets    INTEGER NOT NULL,
     orig_bytes      INTEGER NOT NULL,
     resp_packets    INTEGER NOT NULL,
     resp_bytes      INTEGER NOT NULL,
-    orig_tcp_flags  INTEGER NOT NULL,
-    resp_tcp_flags  INTEGER NOT NULL,
-    end_reason      TEXT NOT NULL,          -- 'fin' | 'rst' | 'idle' | 'open'
-    UNIQUE (proto, orig_ip, orig_port, resp_ip, resp_port, first_seen)
+    tcp_flags       INTEGER NOT NULL
 );
-CREATE INDEX flows_by_time ON flows(first_seen);
-CREATE TABLE pair_volume (
-    src_ip      TEXT NOT NULL,
-    dst_ip      TEXT NOT NULL,
-    hour        INTEGER NOT NULL,           -- start of the UTC hour, ns
-    packets     INTEGER NOT NULL,
-    bytes       INTEGER NOT NULL,
-    PRIMARY KEY (src_ip, dst_ip, hour)
-);
+CREATE INDEX flows_by_hour ON flows(hour);
+-- Per-pair hourly volume, each direction on its own row.
+CREATE VIEW pair_volume AS
+SELECT src_ip, dst_ip, hour, sum(packets) AS packets, sum(bytes) AS bytes FROM (
+    SELECT orig_ip AS src_ip, resp_ip AS dst_ip, hour, orig_packets AS packets, orig_bytes AS bytes
+    FROM flows WHERE orig_packets > 0
+    UNION ALL
+    SELECT resp_ip, orig_ip, hour, resp_packets, resp_bytes FROM flows WHERE resp_packets > 0
+) GROUP BY src_ip, dst_ip, hour;
 CREATE TABLE alerts (
     id            INTEGER PRIMARY KEY,
     kind          TEXT NOT NULL,

@@ -6,7 +6,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use gapwatch_rules::detect;
-use gapwatch_rules::fact::{FlowSummary, PairVolume};
+use gapwatch_rules::fact::HourlyVolume;
 use gapwatch_rules::{AlertUpdate, MacAddr, Policy, Severity, Subject, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rustc_hash::FxHashMap;
@@ -17,6 +17,8 @@ use crate::observe::{Address, Device};
 /// Batches in flight between the pipeline and the writer: enough to keep
 /// both busy, few enough to bound memory.
 const CHANNEL_DEPTH: usize = 16;
+/// At most this many queued batches share one transaction.
+const MAX_BATCHES_PER_TRANSACTION: usize = 256;
 
 /// A device's state in this run (cumulative since the run began).
 #[derive(Clone, Debug, PartialEq)]
@@ -93,10 +95,8 @@ pub struct RunReport {
 pub enum Record {
     /// A device's state.
     Device(DeviceRow),
-    /// A flow that ended.
-    Flow(FlowSummary),
-    /// An hour of traffic between two addresses.
-    Pair(PairVolume),
+    /// An hour of traffic between an initiator and a service.
+    Volume(HourlyVolume),
     /// An alert that changed.
     Alert(AlertUpdate),
     /// The run is over.
@@ -202,23 +202,41 @@ struct Writer {
 
 impl Writer {
     fn run(&mut self, rx: Receiver<Vec<Record>>) -> Result<(), RecordError> {
-        for batch in rx {
+        // Batches that queued up while a transaction ran go into the next one
+        // together: a replay outruns the disk, and one transaction per
+        // second of packet time would cost more than the records.
+        while let Ok(first) = rx.recv() {
+            let mut batches = vec![first];
+            while batches.len() < MAX_BATCHES_PER_TRANSACTION {
+                match rx.try_recv() {
+                    Ok(next) => batches.push(next),
+                    Err(_) => break,
+                }
+            }
             let touched =
-                self.apply(&batch).map_err(|e| RecordError::from_sqlite(&self.path, e))?;
+                self.apply(&batches).map_err(|e| RecordError::from_sqlite(&self.path, e))?;
             self.emit_jsonl(&touched)?;
         }
         Ok(())
     }
 
-    /// Applies one batch in one transaction; returns the alerts it touched.
-    fn apply(&mut self, batch: &[Record]) -> rusqlite::Result<Vec<i64>> {
+    /// Applies batches in one transaction; returns the alerts they touched.
+    fn apply(&mut self, batches: &[Vec<Record>]) -> rusqlite::Result<Vec<i64>> {
         let tx = self.conn.transaction()?;
         let mut touched = Vec::new();
-        for record in batch {
+        // Device rows are cumulative snapshots: only a device's last one in
+        // this transaction needs writing.
+        let mut last_snapshot: FxHashMap<MacAddr, usize> = FxHashMap::default();
+        for (i, record) in batches.iter().flatten().enumerate() {
+            if let Record::Device(d) = record {
+                last_snapshot.insert(d.mac, i);
+            }
+        }
+        for (i, record) in batches.iter().flatten().enumerate() {
             match record {
+                Record::Device(d) if last_snapshot.get(&d.mac) != Some(&i) => {}
                 Record::Device(d) => write_device(&tx, d, &mut self.written)?,
-                Record::Flow(f) => write_flow(&tx, f)?,
-                Record::Pair(p) => write_pair(&tx, p)?,
+                Record::Volume(v) => write_volume(&tx, v)?,
                 Record::Alert(a) => {
                     let id = write_alert(&tx, a)?;
                     if !touched.contains(&id) {
@@ -261,7 +279,7 @@ fn write_device(
     let before = written.insert(d.mac, d.counters).unwrap_or_default();
     let delta: Vec<i64> =
         d.counters.iter().zip(before).map(|(now, was)| now.saturating_sub(was) as i64).collect();
-    tx.execute(
+    let mut upsert_device = tx.prepare_cached(
         "INSERT INTO devices (mac, vendor, first_seen, last_seen, packets_sent, bytes_sent, packets_received, bytes_received)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(mac) DO UPDATE SET
@@ -272,8 +290,18 @@ fn write_device(
            bytes_sent = bytes_sent + excluded.bytes_sent,
            packets_received = packets_received + excluded.packets_received,
            bytes_received = bytes_received + excluded.bytes_received",
-        params![d.mac.to_string(), d.vendor, ns(d.first_seen), ns(d.last_seen), delta[0], delta[1], delta[2], delta[3]],
     )?;
+    let mac = d.mac.to_string();
+    upsert_device.execute(params![
+        mac,
+        d.vendor,
+        ns(d.first_seen),
+        ns(d.last_seen),
+        delta[0],
+        delta[1],
+        delta[2],
+        delta[3]
+    ])?;
     let mut upsert = tx.prepare_cached(
         "INSERT INTO addresses (mac, ip, source, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(mac, ip) DO UPDATE SET
@@ -292,51 +320,33 @@ fn write_device(
     Ok(())
 }
 
-fn write_flow(tx: &Transaction<'_>, f: &FlowSummary) -> rusqlite::Result<()> {
-    let s = &f.start;
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO flows (proto, orig_mac, orig_ip, orig_port, resp_mac, resp_ip, resp_port, first_seen, last_seen,
-                            orig_packets, orig_bytes, resp_packets, resp_bytes, orig_tcp_flags, resp_tcp_flags, end_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-         ON CONFLICT(proto, orig_ip, orig_port, resp_ip, resp_port, first_seen) DO UPDATE SET
-           last_seen = excluded.last_seen, orig_packets = excluded.orig_packets, orig_bytes = excluded.orig_bytes,
-           resp_packets = excluded.resp_packets, resp_bytes = excluded.resp_bytes,
-           orig_tcp_flags = excluded.orig_tcp_flags, resp_tcp_flags = excluded.resp_tcp_flags,
-           end_reason = excluded.end_reason",
-    )?;
-    stmt.execute(params![
-        s.proto,
-        s.initiator.mac.map(|m| m.to_string()),
-        s.initiator.ip.to_string(),
-        s.initiator.port,
-        s.responder.mac.map(|m| m.to_string()),
-        s.responder.ip.to_string(),
-        s.responder.port,
-        ns(s.ts),
-        ns(f.last_seen),
-        f.orig_packets as i64,
-        f.orig_bytes as i64,
-        f.resp_packets as i64,
-        f.resp_bytes as i64,
-        f.orig_tcp_flags,
-        f.resp_tcp_flags,
-        f.end.as_str(),
-    ])?;
-    Ok(())
+fn mac_or_empty(mac: Option<MacAddr>) -> String {
+    mac.map(|m| m.to_string()).unwrap_or_default()
 }
 
-fn write_pair(tx: &Transaction<'_>, p: &PairVolume) -> rusqlite::Result<()> {
+/// Appends an hour of traffic between an initiator and a service.
+fn write_volume(tx: &Transaction<'_>, v: &HourlyVolume) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO pair_volume (src_ip, dst_ip, hour, packets, bytes) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(src_ip, dst_ip, hour) DO UPDATE SET
-           packets = packets + excluded.packets, bytes = bytes + excluded.bytes",
+        "INSERT INTO flows (proto, orig_mac, orig_ip, resp_mac, resp_ip, resp_port, hour, connections,
+                            first_seen, last_seen, orig_packets, orig_bytes, resp_packets, resp_bytes, tcp_flags)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
     stmt.execute(params![
-        p.src.to_string(),
-        p.dst.to_string(),
-        ns(p.hour),
-        p.packets as i64,
-        p.bytes as i64
+        v.proto,
+        mac_or_empty(v.initiator.mac),
+        v.initiator.ip.to_string(),
+        mac_or_empty(v.responder.mac),
+        v.responder.ip.to_string(),
+        v.responder.port,
+        ns(v.hour),
+        v.connections as i64,
+        ns(v.first_seen),
+        ns(v.last_seen),
+        v.orig_packets as i64,
+        v.orig_bytes as i64,
+        v.resp_packets as i64,
+        v.resp_bytes as i64,
+        v.tcp_flags,
     ])?;
     Ok(())
 }
