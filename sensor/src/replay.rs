@@ -104,6 +104,60 @@ pub fn fingerprint(path: &Path) -> std::io::Result<(String, u64)> {
     Ok((hex, size))
 }
 
+/// A capture file opened for this run.
+struct Opened {
+    /// Its place in the order given.
+    slot: usize,
+    fingerprint: String,
+    size: u64,
+}
+
+/// The files given, each either decided already (failed, already recorded)
+/// or opened for reading.
+struct Selection {
+    files: Vec<(PathBuf, Option<FileOutcome>)>,
+    opened: Vec<Opened>,
+    sources: Vec<FileSource>,
+}
+
+/// Opens every capture not recorded yet; the others are decided here.
+fn select(
+    conn: &rusqlite::Connection,
+    db: &Path,
+    paths: &[PathBuf],
+) -> Result<Selection, RecordError> {
+    let mut sel = Selection { files: Vec::new(), opened: Vec::new(), sources: Vec::new() };
+    for path in paths {
+        let slot = sel.files.len();
+        let decided = |outcome| (path.clone(), Some(outcome));
+        let (fingerprint, size) = match fingerprint(path) {
+            Ok(id) => id,
+            Err(e) => {
+                let err = CaptureError::new(path, None, CaptureErrorKind::Io(e));
+                sel.files.push(decided(FileOutcome::Failed(err)));
+                continue;
+            }
+        };
+        let seen = query::capture_recorded(conn, &fingerprint).map_err(|e| record_err(db, e))?;
+        if let Some((run_id, _)) = seen {
+            sel.files.push(decided(FileOutcome::AlreadyRecorded { run_id }));
+        } else if sel.opened.iter().any(|o| o.fingerprint == fingerprint) {
+            // The same file named twice in one run is read once.
+            sel.files.push(decided(FileOutcome::AlreadyRecorded { run_id: 0 }));
+        } else {
+            match FileSource::open(path) {
+                Ok(source) => {
+                    sel.opened.push(Opened { slot, fingerprint, size });
+                    sel.sources.push(source);
+                    sel.files.push((path.clone(), None));
+                }
+                Err(e) => sel.files.push(decided(FileOutcome::Failed(e))),
+            }
+        }
+    }
+    Ok(sel)
+}
+
 /// Replays `cfg.captures` into `cfg.db`; `progress` is told the bytes read
 /// out of the total now and then.
 pub fn replay(
@@ -111,39 +165,7 @@ pub fn replay(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ReplaySummary, RecordError> {
     let conn = record::open_read_write(&cfg.db)?;
-    let mut files: Vec<(PathBuf, Option<FileOutcome>)> = Vec::new();
-    let mut sources = Vec::new();
-    let mut identities = Vec::new();
-    for path in &cfg.captures {
-        let identity = match fingerprint(path) {
-            Ok(id) => id,
-            Err(e) => {
-                let err = CaptureError::new(path, None, CaptureErrorKind::Io(e));
-                files.push((path.clone(), Some(FileOutcome::Failed(err))));
-                continue;
-            }
-        };
-        let seen =
-            query::capture_recorded(&conn, &identity.0).map_err(|e| record_err(&cfg.db, e))?;
-        if let Some((run_id, _)) = seen {
-            files.push((path.clone(), Some(FileOutcome::AlreadyRecorded { run_id })));
-            continue;
-        }
-        if identities.iter().any(|(fp, _, _)| *fp == identity.0) {
-            // The same file named twice in one run is read once.
-            files.push((path.clone(), Some(FileOutcome::AlreadyRecorded { run_id: 0 })));
-            continue;
-        }
-        match FileSource::open(path) {
-            Ok(source) => {
-                identities.push((identity.0, identity.1, files.len()));
-                sources.push(source);
-                files.push((path.clone(), None));
-            }
-            Err(e) => files.push((path.clone(), Some(FileOutcome::Failed(e)))),
-        }
-    }
-
+    let Selection { mut files, opened, sources } = select(&conn, &cfg.db, &cfg.captures)?;
     let mut summary = ReplaySummary {
         run_id: None,
         files: Vec::new(),
@@ -151,73 +173,65 @@ pub fn replay(
         decode_errors: Vec::new(),
         devices: 0,
     };
-    if sources.is_empty() {
+    if !sources.is_empty() {
+        let total_bytes: u64 = opened.iter().map(|o| o.size).sum();
+        let mut recorder = Recorder::start(conn, &cfg.db, &cfg.policy, cfg.jsonl)?;
+        summary.run_id = Some(recorder.run_id());
+        let mut pipeline = Pipeline::new(cfg.policy);
+        let mut merged = MergedSource::new(sources);
+        let mut read = 0u64;
+        // MergedSource keeps file errors aside: next_frame itself never fails.
+        while let Ok(Some(frame)) = merged.next_frame() {
+            pipeline.process(&frame, &mut recorder)?;
+            read += 1;
+            if read.is_multiple_of(PROGRESS_EVERY) {
+                progress(merged.bytes_read(), total_bytes);
+            }
+        }
+        progress(total_bytes, total_bytes);
+        pipeline.finish(&mut recorder)?;
+
+        let mut errors: Vec<Option<CaptureError>> =
+            std::iter::repeat_with(|| None).take(opened.len()).collect();
+        for (i, e) in merged.take_errors() {
+            errors[i] = Some(e);
+        }
+        let mut captures = Vec::new();
+        for ((o, tally), error) in opened.into_iter().zip(merged.tallies()).zip(errors) {
+            captures.push(CaptureRow {
+                path: files[o.slot].0.clone(),
+                fingerprint: o.fingerprint,
+                size: o.size,
+                packets: tally.packets,
+                bytes: tally.bytes,
+                first_ts: tally.first_ts,
+                last_ts: tally.last_ts,
+                error: error.as_ref().map(|e| e.to_string()),
+            });
+            files[o.slot].1 = Some(match error {
+                Some(error) => FileOutcome::Stopped { packets: tally.packets, error },
+                None => FileOutcome::Recorded { packets: tally.packets },
+            });
+        }
+        summary.totals = pipeline.totals();
+        summary.decode_errors =
+            pipeline.decode_stats().iter().map(|(r, n)| (r.as_str(), n)).collect();
+        summary.devices = pipeline.observer().devices().len();
         summary.files = files.into_iter().filter_map(|(p, o)| o.map(|o| (p, o))).collect();
-        return Ok(summary);
+        let report = RunReport {
+            packets: summary.totals.packets,
+            bytes: summary.totals.bytes,
+            first_ts: summary.totals.first_ts,
+            last_ts: summary.totals.last_ts,
+            decode_errors: summary.decode_errors.clone(),
+            captures,
+            had_errors: summary.had_errors(),
+        };
+        recorder.send(vec![Record::RunFinished(report)])?;
+        recorder.finish()?;
+    } else {
+        summary.files = files.into_iter().filter_map(|(p, o)| o.map(|o| (p, o))).collect();
     }
-
-    let total_bytes: u64 = identities.iter().map(|(_, size, _)| size).sum();
-    let mut recorder = Recorder::start(conn, &cfg.db, &cfg.policy, cfg.jsonl)?;
-    summary.run_id = Some(recorder.run_id());
-    let mut pipeline = Pipeline::new(cfg.policy);
-    let mut merged = MergedSource::new(sources);
-    let mut read = 0u64;
-    // MergedSource keeps file errors aside: next_frame itself never fails.
-    while let Ok(Some(frame)) = merged.next_frame() {
-        pipeline.process(&frame, &mut recorder)?;
-        read += 1;
-        if read.is_multiple_of(PROGRESS_EVERY) {
-            progress(merged.bytes_read(), total_bytes);
-        }
-    }
-    progress(total_bytes, total_bytes);
-    pipeline.finish(&mut recorder)?;
-
-    let errors = merged.take_errors();
-    let tallies = merged.tallies().to_vec();
-    let mut captures = Vec::new();
-    let mut outcomes: Vec<Option<FileOutcome>> = files.iter_mut().map(|(_, o)| o.take()).collect();
-    let mut errors: Vec<Option<CaptureError>> = {
-        let mut by_file: Vec<Option<CaptureError>> = (0..identities.len()).map(|_| None).collect();
-        for (i, e) in errors {
-            by_file[i] = Some(e);
-        }
-        by_file
-    };
-    for (i, (fp, size, slot)) in identities.into_iter().enumerate() {
-        let tally = tallies[i];
-        let error = errors[i].take();
-        captures.push(CaptureRow {
-            path: files[slot].0.clone(),
-            fingerprint: fp,
-            size,
-            packets: tally.packets,
-            bytes: tally.bytes,
-            first_ts: tally.first_ts,
-            last_ts: tally.last_ts,
-            error: error.as_ref().map(|e| e.to_string()),
-        });
-        outcomes[slot] = Some(match error {
-            Some(error) => FileOutcome::Stopped { packets: tally.packets, error },
-            None => FileOutcome::Recorded { packets: tally.packets },
-        });
-    }
-    summary.files =
-        files.into_iter().zip(outcomes).filter_map(|((p, _), o)| o.map(|o| (p, o))).collect();
-    summary.totals = pipeline.totals();
-    summary.decode_errors = pipeline.decode_stats().iter().map(|(r, n)| (r.as_str(), n)).collect();
-    summary.devices = pipeline.observer().devices().len();
-    let report = RunReport {
-        packets: summary.totals.packets,
-        bytes: summary.totals.bytes,
-        first_ts: summary.totals.first_ts,
-        last_ts: summary.totals.last_ts,
-        decode_errors: summary.decode_errors.clone(),
-        captures,
-        had_errors: summary.had_errors(),
-    };
-    recorder.send(vec![Record::RunFinished(report)])?;
-    recorder.finish()?;
     Ok(summary)
 }
 
