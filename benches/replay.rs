@@ -9,7 +9,7 @@
 //! the project's own generator, warms the page cache, then measures:
 //! - `libpcap loop`: `pcap_next_ex` over the file through the `pcap` crate,
 //!   touching one byte per packet (the ceiling for any libpcap reader);
-//! - `pcap-parser loop`: gapwatch's own reader alone, the same way;
+//! - `gapwatch reader loop`: gapwatch's own reader alone, the same way;
 //! - `pipeline, no database`: read, decode, observe and detect in this
 //!   process, records discarded (what the database costs on top);
 //! - `gapwatch replay`: the release binary, capture → SQLite, as a user
@@ -206,7 +206,7 @@ fn main() {
     let libpcap = median((0..a.runs).map(|_| libpcap_loop(&full).0).collect());
     row("libpcap loop", libpcap, packets, bytes, None);
     let parser = median((0..a.runs).map(|_| parser_loop(&full).0).collect());
-    row("pcap-parser loop", parser, packets, bytes, None);
+    row("gapwatch reader loop", parser, packets, bytes, None);
     let pipeline = median((0..a.runs).map(|_| pipeline_loop(&full)).collect());
     row("pipeline, no database", pipeline, packets, bytes, None);
     let runs: Vec<(f64, u64)> = (0..a.runs).map(|_| gapwatch_replay(&full, &dir)).collect();
@@ -219,7 +219,7 @@ fn main() {
     let small_rss = small.iter().map(|r| r.1).max().unwrap_or(0);
     row("gapwatch replay (1/5)", small_secs, small_packets, small_bytes, Some(small_rss));
     println!(
-        "ratio replay/libpcap (packets/s): {:.2}   pcap-parser/libpcap: {:.2}   peak RSS full/fifth: {:.1}/{:.1} MiB",
+        "ratio replay/libpcap (packets/s): {:.2}   reader/libpcap: {:.2}   peak RSS full/fifth: {:.1}/{:.1} MiB",
         libpcap / replay,
         libpcap / parser,
         rss as f64 / 1024.0,

@@ -1,10 +1,11 @@
 //! Reading pcap and pcapng files.
 //!
-//! Through `pcap-parser`'s streaming reader over a fixed buffer: measured on
-//! this kind of machine it reads legacy pcap at 6.4–6.8 M records/s against
-//! 2.7–3.2 M for libpcap through the `pcap` crate (see the issue note and
-//! `benches/replay.rs`), needs no C library, and reports the byte offset of
-//! a truncated or corrupt record.
+//! Classic pcap, the hot path of most replays, is read by [`super::legacy`]
+//! directly; pcapng (sections, interfaces, block types) through
+//! `pcap-parser`'s streaming reader over a fixed buffer. Both were measured
+//! against libpcap through the `pcap` crate in `benches/replay.rs` (see the
+//! issue note): both read faster, need no C library, and report the byte
+//! offset of a truncated or corrupt record.
 
 use std::fs::File;
 use std::io::Read;
@@ -15,10 +16,13 @@ use pcap_parser::pcapng::Block;
 use pcap_parser::traits::{PcapNGPacketBlock, PcapReaderIterator};
 use pcap_parser::{PcapBlockOwned, PcapError};
 
+use super::legacy::{self, LegacyReader};
 use super::{CaptureError, CaptureErrorKind, Frame, LinkType, Source};
 
 /// Buffer the reader starts with: holds many records, so refills are rare.
 const INITIAL_BUFFER: usize = 1 << 20;
+/// Bytes read before choosing a reader.
+const HEAD_BYTES: usize = 64 << 10;
 /// The largest record accepted. A 256 KiB snap length is the largest any
 /// capture tool writes; past 16 MiB a length field is corruption.
 const MAX_BUFFER: usize = 16 << 20;
@@ -42,8 +46,27 @@ struct Interface {
     offset_secs: i64,
 }
 
+/// The input of a file source, as it will be read.
+type Input = Box<dyn Read + Send>;
+
 /// A pcap or pcapng file, read as a stream of frames.
-pub struct FileSource {
+pub enum FileSource {
+    /// Classic pcap, read directly.
+    Classic(ClassicFile),
+    /// pcapng, read block by block.
+    Blocks(BlockFile),
+}
+
+/// A classic pcap file.
+pub struct ClassicFile {
+    path: PathBuf,
+    reader: LegacyReader<Input>,
+    current: Option<legacy::RecordAt>,
+    finished: bool,
+}
+
+/// A pcapng file (or anything else `pcap-parser` reads).
+pub struct BlockFile {
     path: PathBuf,
     reader: Box<dyn PcapReaderIterator + Send>,
     /// Bytes of the block handed out last, consumed on the next call.
@@ -97,9 +120,26 @@ impl FileSource {
     /// A source over any reader; `path` names it in errors.
     pub fn from_reader(
         path: PathBuf,
-        reader: impl Read + Send + 'static,
+        mut reader: impl Read + Send + 'static,
     ) -> Result<FileSource, CaptureError> {
-        let reader = match pcap_parser::create_reader(INITIAL_BUFFER, reader) {
+        // Enough of the start for either reader to see its whole file header
+        // in its first read (a pcapng section header carries options).
+        let mut head = vec![0u8; HEAD_BYTES];
+        let got = read_up_to(&mut reader, &mut head)
+            .map_err(|e| CaptureError::new(&path, Some(0), CaptureErrorKind::Io(e)))?;
+        if got == 0 {
+            return Err(CaptureError::new(path, Some(0), CaptureErrorKind::Empty));
+        }
+        head.truncate(got);
+        let classic = legacy::recognize(&head).is_some();
+        let input: Input = Box::new(std::io::Cursor::new(head).chain(reader));
+        if classic {
+            let reader = LegacyReader::new(input, INITIAL_BUFFER)
+                .map_err(|kind| CaptureError::new(&path, Some(0), kind))?;
+            let classic = ClassicFile { path, reader, current: None, finished: false };
+            return Ok(FileSource::Classic(classic));
+        }
+        let reader = match pcap_parser::create_reader(INITIAL_BUFFER, input) {
             Ok(r) => r,
             Err(PcapError::Eof) => {
                 return Err(CaptureError::new(path, Some(0), CaptureErrorKind::Empty));
@@ -109,9 +149,11 @@ impl FileSource {
                 return Err(CaptureError::new(path, Some(0), CaptureErrorKind::Io(e)));
             }
             // A file shorter than any header is not a capture either.
-            Err(_) => return Err(CaptureError::new(path, Some(0), CaptureErrorKind::NotACapture)),
+            Err(_) => {
+                return Err(CaptureError::new(path, Some(0), CaptureErrorKind::NotACapture));
+            }
         };
-        let mut source = FileSource {
+        let mut blocks = BlockFile {
             path,
             reader,
             pending: 0,
@@ -122,15 +164,44 @@ impl FileSource {
         };
         // Read up to the first packet so header errors (unsupported link
         // type) surface at open, before any frame is recorded.
-        source.primed = source.advance_to_packet()?;
-        Ok(source)
+        blocks.primed = blocks.advance_to_packet()?;
+        Ok(FileSource::Blocks(blocks))
     }
 
     /// The file.
     pub fn path(&self) -> &Path {
-        &self.path
+        match self {
+            FileSource::Classic(f) => &f.path,
+            FileSource::Blocks(f) => &f.path,
+        }
     }
 
+    /// The frame handed out by the last [`Source::next_frame`], again.
+    pub fn current(&self) -> Option<Frame<'_>> {
+        match self {
+            FileSource::Classic(f) => f.current(),
+            FileSource::Blocks(f) => f.current(),
+        }
+    }
+}
+
+impl Source for FileSource {
+    fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
+        match self {
+            FileSource::Classic(f) => f.next_frame(),
+            FileSource::Blocks(f) => f.next_frame(),
+        }
+    }
+
+    fn bytes_read(&self) -> u64 {
+        match self {
+            FileSource::Classic(f) => f.reader.offset(),
+            FileSource::Blocks(f) => f.reader.consumed() as u64,
+        }
+    }
+}
+
+impl BlockFile {
     fn error(&mut self, kind: CaptureErrorKind) -> CaptureError {
         self.finished = true;
         CaptureError::new(&self.path, Some(self.reader.consumed() as u64), kind)
@@ -342,16 +413,13 @@ fn stamp(iface: &Interface, ticks: u64) -> Timestamp {
     Timestamp::from_parts(secs.saturating_add(iface.offset_secs), nanos as u32)
 }
 
-impl FileSource {
-    /// The frame handed out by the last [`Source::next_frame`], again.
-    pub fn current(&self) -> Option<Frame<'_>> {
+impl BlockFile {
+    fn current(&self) -> Option<Frame<'_>> {
         let at = self.current?;
         let data = self.reader.data().get(at.start..at.start + at.len).unwrap_or(&[]);
         Some(Frame { ts: at.ts, link: at.link, data, orig_len: at.orig_len })
     }
-}
 
-impl Source for FileSource {
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
         self.current = None;
         let next = match self.primed.take() {
@@ -365,8 +433,47 @@ impl Source for FileSource {
         self.current = Some(at);
         Ok(self.current())
     }
+}
 
-    fn bytes_read(&self) -> u64 {
-        self.reader.consumed() as u64
+impl ClassicFile {
+    fn current(&self) -> Option<Frame<'_>> {
+        let at = self.current?;
+        let data = self.reader.buffer().get(at.start..at.start + at.len).unwrap_or(&[]);
+        Some(Frame { ts: at.ts, link: self.reader.link(), data, orig_len: at.orig_len })
     }
+
+    fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
+        self.current = None;
+        if self.finished {
+            return Ok(None);
+        }
+        match self.reader.next_record(MAX_BUFFER) {
+            Ok(Some(record)) => {
+                self.current = Some(record);
+                Ok(self.current())
+            }
+            Ok(None) => {
+                self.finished = true;
+                Ok(None)
+            }
+            Err((offset, kind)) => {
+                self.finished = true;
+                Err(CaptureError::new(&self.path, Some(offset), kind))
+            }
+        }
+    }
+}
+
+/// Reads until `out` is full or the input ends; returns the bytes read.
+fn read_up_to(input: &mut impl Read, out: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < out.len() {
+        match input.read(&mut out[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }

@@ -7,6 +7,7 @@
 
 mod error;
 mod file;
+mod legacy;
 mod link;
 mod merge;
 
