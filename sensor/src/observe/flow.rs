@@ -266,14 +266,13 @@ impl FlowTable {
     }
 
     /// The hour is over: every live flow's counters join the hour's
-    /// volumes, which are reported in a stable order.
+    /// volumes, which are reported. Their order is the table's, fixed by
+    /// the input (FxHash has no random seed): a replay is repeatable.
     fn roll_hour(&mut self, facts: &mut Vec<Fact>) {
         for entry in self.flows.values_mut() {
             fold_hour(&mut self.volumes, self.hour, entry);
         }
-        let mut volumes: Vec<HourlyVolume> = self.volumes.drain().map(|(_, v)| v).collect();
-        volumes.sort_unstable_by_key(|v| (v.proto, v.initiator, v.responder));
-        facts.extend(volumes.into_iter().map(Fact::HourlyVolume));
+        facts.extend(self.volumes.drain().map(|(_, v)| Fact::HourlyVolume(v)));
     }
 }
 

@@ -232,11 +232,12 @@ impl Writer {
                 last_snapshot.insert(d.mac, i);
             }
         }
+        let mut insert_volume = tx.prepare_cached(INSERT_VOLUME)?;
         for (i, record) in batches.iter().flatten().enumerate() {
             match record {
                 Record::Device(d) if last_snapshot.get(&d.mac) != Some(&i) => {}
                 Record::Device(d) => write_device(&tx, d, &mut self.written)?,
-                Record::Volume(v) => write_volume(&tx, v)?,
+                Record::Volume(v) => write_volume(&mut insert_volume, v)?,
                 Record::Alert(a) => {
                     let id = write_alert(&tx, a)?;
                     if !touched.contains(&id) {
@@ -246,6 +247,7 @@ impl Writer {
                 Record::RunFinished(r) => write_run(&tx, self.run_id, r)?,
             }
         }
+        drop(insert_volume);
         tx.commit()?;
         Ok(touched)
     }
@@ -325,12 +327,16 @@ fn mac_or_empty(mac: Option<MacAddr>) -> String {
 }
 
 /// Appends an hour of traffic between an initiator and a service.
-fn write_volume(tx: &Transaction<'_>, v: &HourlyVolume) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO flows (proto, orig_mac, orig_ip, resp_mac, resp_ip, resp_port, hour, connections,
-                            first_seen, last_seen, orig_packets, orig_bytes, resp_packets, resp_bytes, tcp_flags)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )?;
+const INSERT_VOLUME: &str = "INSERT INTO flows (proto, orig_mac, orig_ip, resp_mac, resp_ip, resp_port, hour,
+    connections, first_seen, last_seen, orig_packets, orig_bytes, resp_packets, resp_bytes, tcp_flags)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+
+/// Appends one [`HourlyVolume`] through a statement prepared from
+/// [`INSERT_VOLUME`] (once per transaction: an hour brings thousands).
+fn write_volume(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    v: &HourlyVolume,
+) -> rusqlite::Result<()> {
     stmt.execute(params![
         v.proto,
         mac_or_empty(v.initiator.mac),
