@@ -19,8 +19,6 @@ pub use writer::{CaptureRow, DeviceRow, Record, Recorder, RunReport};
 
 /// How long a write waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
-/// Pages of write-ahead log between automatic checkpoints.
-const WAL_CHECKPOINT_PAGES: i64 = 8192;
 
 /// Opens (creating if needed) the database at `path` for writing, in WAL
 /// mode, migrated to the current schema.
@@ -48,10 +46,6 @@ pub fn open_read_write(path: &Path) -> Result<Connection, RecordError> {
         return Err(RecordError::new(path, RecordErrorKind::NoWal(mode)));
     }
     conn.pragma_update(None, "synchronous", "NORMAL")
-        .map_err(|e| RecordError::from_sqlite(path, e))?;
-    // Checkpoint every ~32 MiB of log rather than 4 MiB: fewer syncs while
-    // a replay streams flows in.
-    conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)
         .map_err(|e| RecordError::from_sqlite(path, e))?;
     migrate(&conn, path)?;
     Ok(conn)
