@@ -64,9 +64,10 @@ pub enum Command {
     Flows {
         #[command(flatten)]
         list: ListArgs,
-        /// Show at most this many (0: all).
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
+        /// Show at most this many (0: all). Default: 50 in a table, all in
+        /// JSON and CSV.
+        #[arg(long)]
+        limit: Option<usize>,
     },
     /// List the alerts, most severe first.
     Alerts(ListArgs),

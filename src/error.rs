@@ -21,6 +21,8 @@ pub enum AppError {
     Sqlite(String),
     /// An output file cannot be written.
     Output(PathBuf, std::io::Error),
+    /// A request that cannot be carried out as given, already explained.
+    Usage(String),
     /// Standard output was closed (`gapwatch devices | head`): not an error.
     BrokenPipe,
 }
@@ -37,9 +39,17 @@ impl AppError {
                 Lang::En => format!("reading the database failed: {e}"),
             },
             AppError::Output(p, e) => match lang {
-                Lang::Zh => format!("无法写入 {}：{e}", p.display()),
-                Lang::En => format!("cannot write {}: {e}", p.display()),
+                Lang::Zh => {
+                    format!("无法写入 {}（{e}）：请检查该路径所在目录存在且可写", p.display())
+                }
+                Lang::En => {
+                    format!(
+                        "cannot write {} ({e}): check that its directory exists and is writable",
+                        p.display()
+                    )
+                }
             },
+            AppError::Usage(m) => m.clone(),
             AppError::BrokenPipe => String::new(),
         }
     }

@@ -11,6 +11,8 @@ mod output;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use clap::Parser;
 use gapwatch_rules::{Lang, Policy};
@@ -44,6 +46,7 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
             list(&args, |conn| Ok(output::devices(&query::devices(conn)?, args.format, lang)))
         }
         Command::Flows { list: args, limit } => {
+            let limit = limit.unwrap_or(if args.format == Format::Table { 50 } else { 0 });
             list(&args, |conn| Ok(output::flows(&query::flows(conn, limit)?, args.format, lang)))
         }
         Command::Alerts(args) => {
@@ -64,19 +67,46 @@ fn cmd_replay(
 ) -> Result<ExitCode, AppError> {
     let policy = match policy {
         Some(p) => Policy::load(p)?,
-        None => Policy::inventory(),
+        None => {
+            eprintln!(
+                "{}",
+                lang.pick(
+                    "资产盘点模式：未提供 --policy，局域网按私有地址段判定，不检查未登记设备",
+                    "inventory mode: no --policy, so the LAN is the private ranges and unregistered devices are not checked"
+                )
+            );
+            Policy::inventory()
+        }
     };
     let jsonl: Option<Box<dyn Write + Send>> = match jsonl {
         None => None,
         Some(p) if p.as_os_str() == "-" => Some(Box::new(std::io::stdout())),
-        Some(p) => {
-            Some(Box::new(std::fs::File::create(&p).map_err(|e| AppError::Output(p.clone(), e))?))
-        }
+        // Appended, never truncated: a SIEM may be reading the file.
+        Some(p) => Some(Box::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&p)
+                .map_err(|e| AppError::Output(p.clone(), e))?,
+        )),
     };
-    let summary =
-        replay_with_progress(ReplayConfig { captures, db: db.to_path_buf(), policy, jsonl })?;
+    let cfg =
+        ReplayConfig { captures, db: db.to_path_buf(), policy, jsonl, stop: stop_on_signals() };
+    let summary = replay_with_progress(cfg)?;
     report_replay(&summary, lang);
     Ok(if summary.had_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+/// A flag that Ctrl-C (SIGINT) and SIGTERM set, so a replay stops cleanly:
+/// what was read is recorded, and the files are marked as stopped.
+fn stop_on_signals() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // Without the handler the default applies (the process ends); the
+        // capture claim in the database still prevents a double count.
+        let _ = signal_hook::flag::register(signal, Arc::clone(&stop));
+    }
+    stop
 }
 
 /// Replays, drawing a progress bar when standard error is a terminal.
@@ -109,12 +139,24 @@ fn report_replay(s: &ReplaySummary, lang: Lang) {
             (FileOutcome::Recorded { packets }, Lang::En) => {
                 format!("{p}: replayed {packets} packets")
             }
-            (FileOutcome::AlreadyRecorded { .. }, Lang::Zh) => {
+            (FileOutcome::AlreadyRecorded { partial: None, .. }, Lang::Zh) => {
                 format!("{p}：此抓包已记录在数据库中，跳过")
             }
-            (FileOutcome::AlreadyRecorded { .. }, Lang::En) => {
+            (FileOutcome::AlreadyRecorded { partial: None, .. }, Lang::En) => {
                 format!("{p}: already recorded in this database, skipped")
             }
+            (FileOutcome::AlreadyRecorded { partial: Some(why), .. }, Lang::Zh) => format!(
+                "{p}：此抓包已部分记录在数据库中（{why}），跳过；如需完整记录，请回放到新的数据库"
+            ),
+            (FileOutcome::AlreadyRecorded { partial: Some(why), .. }, Lang::En) => format!(
+                "{p}: already partly recorded in this database ({why}), skipped; replay it into a new database to read it whole"
+            ),
+            (FileOutcome::Overlaps { path: other, .. }, Lang::Zh) => format!(
+                "gapwatch: {p} 与已记录的抓包 {other} 开头相同（同一抓包后来增长或被截断）：再次回放会重复计数，已跳过；请回放到新的数据库"
+            ),
+            (FileOutcome::Overlaps { path: other, .. }, Lang::En) => format!(
+                "gapwatch: {p} begins like {other}, already recorded (the same capture, grown or cut since): replaying it would count that part twice, so it was skipped; replay it into a new database"
+            ),
             (FileOutcome::Stopped { error, .. } | FileOutcome::Failed(error), lang) => {
                 format!("gapwatch: {}", error.message(lang))
             }
@@ -128,30 +170,70 @@ fn report_replay(s: &ReplaySummary, lang: Lang) {
     let t = s.totals;
     match lang {
         Lang::Zh => eprintln!(
-            "共 {} 个数据包，{} 字节；{} 台设备；{} 个帧无法完整解码",
-            t.packets, t.bytes, s.devices, errors
+            "共 {} 个数据包，{} 字节；{} 台设备；{} 条告警有更新；{} 个帧无法完整解码",
+            t.packets, t.bytes, s.devices, s.alerts, errors
         ),
         Lang::En => eprintln!(
-            "{} packets, {} bytes; {} devices; {} frames not fully decoded",
-            t.packets, t.bytes, s.devices, errors
+            "packets: {}, bytes: {}, devices: {}, alerts raised or updated: {}, frames not fully decoded: {}",
+            t.packets, t.bytes, s.devices, s.alerts, errors
         ),
     }
 }
 
+/// Where the demo day lives: `captures/demo` under the current directory
+/// (a checkout), else under the checkout this binary was built from.
+fn demo_dir() -> Option<PathBuf> {
+    [PathBuf::from("captures/demo"), Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/demo")]
+        .into_iter()
+        .find(|d| d.join("capture.pcap").is_file())
+}
+
+/// A database `demo` may replace: absent, or one the demo wrote (its only
+/// capture is the demo day). Anything else is the user's and stays.
+fn replaceable_demo_db(db: &Path, demo_capture: &Path) -> bool {
+    if !db.exists() {
+        return true;
+    }
+    let Ok(conn) = record::open_read_only(db) else {
+        return false;
+    };
+    let Ok(stats) = query::stats(&conn) else {
+        return false;
+    };
+    let demo = std::fs::canonicalize(demo_capture).ok();
+    stats.captures.iter().all(|c| std::fs::canonicalize(&c.path).ok() == demo)
+}
+
 fn cmd_demo(lang: Lang, db: &Path) -> Result<ExitCode, AppError> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/demo");
+    let Some(dir) = demo_dir() else {
+        return Err(AppError::Usage(
+            lang.pick(
+                "找不到演示抓包 captures/demo：请在 gapwatch 源码目录中运行 gapwatch demo",
+                "the demo capture captures/demo is not here: run gapwatch demo from the gapwatch source directory",
+            )
+            .to_string(),
+        ));
+    };
     let capture = dir.join("capture.pcap");
     let policy = Policy::load(&dir.join("policy.toml"))?;
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = db.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
+    if !replaceable_demo_db(db, &capture) {
+        return Err(AppError::Usage(match lang {
+            Lang::Zh => {
+                format!("{} 已存在且不是演示数据库：请用 --db 指定另一个路径", db.display())
+            }
+            Lang::En => format!(
+                "{} exists and is not a demo database: choose another path with --db",
+                db.display()
+            ),
+        }));
     }
+    record::remove(db);
     let summary = replay_with_progress(ReplayConfig {
         captures: vec![capture],
         db: db.to_path_buf(),
         policy,
         jsonl: None,
+        stop: stop_on_signals(),
     })?;
     report_replay(&summary, lang);
     let conn = record::open_read_only(db)?;
@@ -168,14 +250,15 @@ fn cmd_demo(lang: Lang, db: &Path) -> Result<ExitCode, AppError> {
     for (heading, body) in sections {
         write!(out, "{heading}{body}").map_err(AppError::from_stdout)?;
     }
+    let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or("gapwatch".into());
     let hint = match lang {
         Lang::Zh => format!(
-            "\n数据库：{0}（可用 gapwatch devices|flows|alerts|stats --db {0} 查看）\n",
-            db.display()
+            "\n数据库：{db}（可用 {exe} devices|flows|alerts|stats --db {db} 查看）\n",
+            db = db.display()
         ),
         Lang::En => format!(
-            "\nDatabase: {0} (explore with gapwatch devices|flows|alerts|stats --db {0})\n",
-            db.display()
+            "\nDatabase: {db} (explore with {exe} devices|flows|alerts|stats --db {db})\n",
+            db = db.display()
         ),
     };
     write!(out, "{hint}").map_err(AppError::from_stdout)?;

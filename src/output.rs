@@ -3,6 +3,8 @@
 //! JSON field names are the stable English ones; table headers follow
 //! `--lang`. Timestamps are RFC 3339 UTC everywhere.
 
+use std::io::IsTerminal;
+
 use comfy_table::{ContentArrangement, Table, presets};
 use gapwatch_rules::{Alert, Lang};
 use gapwatch_sensor::record::query::{DeviceInfo, FlowInfo, Stats};
@@ -12,8 +14,13 @@ use crate::cli::Format;
 
 fn table(headers: Vec<&str>) -> Table {
     let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
+    // On a terminal, columns wrap to its width; into a pipe, lines stay whole.
+    let arrangement = if std::io::stdout().is_terminal() {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    };
+    t.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(arrangement);
     t.set_header(headers);
     t
 }
@@ -61,6 +68,8 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                 "packets_received",
                 "bytes_sent",
                 "bytes_received",
+                "locally_administered",
+                "multicast",
             ],
             rows.iter().map(|d| {
                 vec![
@@ -77,6 +86,8 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                     d.packets_received.to_string(),
                     d.bytes_sent.to_string(),
                     d.bytes_received.to_string(),
+                    d.locally_administered.to_string(),
+                    d.multicast.to_string(),
                 ]
             }),
         ),
@@ -116,7 +127,7 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                 }
                 let mut mac = d.mac.clone();
                 if d.locally_administered {
-                    mac.push_str(lang.pick(" (本地)", " (local)"));
+                    mac.push_str(lang.pick(" (本地管理/随机)", " (local/random)"));
                 }
                 t.add_row(vec![
                     mac,
@@ -133,6 +144,15 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
             }
             format!("{t}\n")
         }
+    }
+}
+
+/// `10.20.0.10:445`, `[fe80::1]:547`, or the address alone without a port.
+fn service(ip: &str, port: u16) -> String {
+    match (port, ip.contains(':')) {
+        (0, _) => ip.to_string(),
+        (_, true) => format!("[{ip}]:{port}"),
+        (_, false) => format!("{ip}:{port}"),
     }
 }
 
@@ -205,7 +225,7 @@ pub fn flows(rows: &[FlowInfo], format: Format, lang: Lang) -> String {
                 t.add_row(vec![
                     f.proto.clone(),
                     f.orig_ip.clone(),
-                    format!("{}:{}", f.resp_ip, f.resp_port),
+                    service(&f.resp_ip, f.resp_port),
                     f.hour.clone(),
                     f.connections.to_string(),
                     f.orig_bytes.to_string(),

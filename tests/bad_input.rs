@@ -36,7 +36,9 @@ fn stats(db: &Path) -> Value {
 }
 
 fn decode_errors(db: &Path) -> Vec<(String, u64)> {
-    serde_json::from_value(stats(db)["decode_errors"].clone()).unwrap()
+    let by_reason: std::collections::BTreeMap<String, u64> =
+        serde_json::from_value(stats(db)["decode_errors"].clone()).unwrap();
+    by_reason.into_iter().collect()
 }
 
 #[test]

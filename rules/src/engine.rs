@@ -70,6 +70,11 @@ impl Engine {
         }
     }
 
+    /// Alerts (kind and subject) that fired in this run.
+    pub fn alerts_fired(&self) -> usize {
+        self.open.len()
+    }
+
     /// Whether any alert changed since the last take.
     pub fn has_updates(&self) -> bool {
         !self.changed.is_empty()

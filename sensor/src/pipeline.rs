@@ -83,6 +83,11 @@ impl Pipeline {
         &self.decode_stats
     }
 
+    /// Alerts (kind and subject) raised or updated in this run.
+    pub fn alerts_fired(&self) -> usize {
+        self.engine.alerts_fired()
+    }
+
     /// Totals so far.
     pub fn totals(&self) -> Totals {
         self.totals

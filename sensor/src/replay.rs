@@ -8,6 +8,8 @@
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use gapwatch_rules::Policy;
 use sha2::{Digest, Sha256};
@@ -18,6 +20,11 @@ use crate::record::{self, CaptureRow, Record, RecordError, Recorder, RunReport, 
 
 /// Bytes from each end of a file that, with its size, identify it.
 const FINGERPRINT_SPAN: u64 = 1 << 20;
+/// Bytes at the start that identify a capture however it grew: one whose
+/// start was recorded is the same capture, grown or cut.
+const HEAD_SPAN: u64 = 64 << 10;
+/// How often (in frames) the stop flag is looked at.
+const STOP_CHECK_EVERY: u64 = 1 << 12;
 /// How often (in frames) progress is reported.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
@@ -31,6 +38,9 @@ pub struct ReplayConfig {
     pub policy: Policy,
     /// Where alerts also go as JSON lines.
     pub jsonl: Option<Box<dyn Write + Send>>,
+    /// Set (by a signal handler) to stop reading: what was read is
+    /// recorded and the files are marked as stopped.
+    pub stop: Arc<AtomicBool>,
 }
 
 /// What happened to one capture file.
@@ -52,8 +62,19 @@ pub enum FileOutcome {
     Failed(CaptureError),
     /// Already recorded by an earlier run: not read again.
     AlreadyRecorded {
-        /// That run.
+        /// That run (0: named twice in this one).
         run_id: i64,
+        /// Why that run stopped reading it early, if it did.
+        partial: Option<String>,
+    },
+    /// Begins with the same data as a capture already recorded (it grew or
+    /// was cut since): reading it would count that part twice, so it is
+    /// not read.
+    Overlaps {
+        /// The run that recorded the other.
+        run_id: i64,
+        /// The other's path.
+        path: String,
     },
 }
 
@@ -70,46 +91,65 @@ pub struct ReplaySummary {
     pub decode_errors: Vec<(&'static str, u64)>,
     /// Devices seen in this run.
     pub devices: usize,
+    /// Alerts raised or updated in this run.
+    pub alerts: usize,
 }
 
 impl ReplaySummary {
-    /// True when some file could not be read fully.
+    /// True when some file could not be read fully, or was refused.
     pub fn had_errors(&self) -> bool {
-        self.files
-            .iter()
-            .any(|(_, o)| matches!(o, FileOutcome::Stopped { .. } | FileOutcome::Failed(_)))
+        self.files.iter().any(|(_, o)| {
+            matches!(
+                o,
+                FileOutcome::Stopped { .. } | FileOutcome::Failed(_) | FileOutcome::Overlaps { .. }
+            )
+        })
     }
 }
 
-/// Identity of a capture file: SHA-256 over its size and its first and
-/// last MiB. Reading it all would cost as much as the replay; two distinct
-/// captures with equal size and equal ends do not happen in practice, since
-/// every record carries its own timestamp.
-pub fn fingerprint(path: &Path) -> std::io::Result<(String, u64)> {
+/// Identity of a capture file.
+pub struct Fingerprint {
+    /// SHA-256 over its size and its first and last MiB. Reading it all
+    /// would cost as much as the replay; two distinct captures with equal
+    /// size and equal ends do not happen in practice, since every record
+    /// carries its own timestamp.
+    pub whole: String,
+    /// SHA-256 of its first 64 KiB: the same for a capture that grew or
+    /// was cut since it was recorded (when both are at least that long).
+    pub head: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The identity of the file at `path`.
+pub fn fingerprint(path: &Path) -> std::io::Result<Fingerprint> {
     let mut file = File::open(path)?;
     let size = file.metadata()?.len();
-    let mut hasher = Sha256::new();
-    hasher.update(size.to_le_bytes());
     let mut buf = vec![0u8; FINGERPRINT_SPAN.min(size) as usize];
     file.read_exact(&mut buf)?;
-    hasher.update(&buf);
+    let head = hex(&Sha256::digest(&buf[..HEAD_SPAN.min(size) as usize]));
+    let mut whole = Sha256::new();
+    whole.update(size.to_le_bytes());
+    whole.update(&buf);
     if size > FINGERPRINT_SPAN {
         let tail = FINGERPRINT_SPAN.min(size - FINGERPRINT_SPAN);
         file.seek(SeekFrom::End(-(tail as i64)))?;
         buf.resize(tail as usize, 0);
         file.read_exact(&mut buf)?;
-        hasher.update(&buf);
+        whole.update(&buf);
     }
-    let hex = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok((hex, size))
+    Ok(Fingerprint { whole: hex(&whole.finalize()), head, size })
 }
 
 /// A capture file opened for this run.
 struct Opened {
     /// Its place in the order given.
     slot: usize,
-    fingerprint: String,
-    size: u64,
+    id: Fingerprint,
 }
 
 /// The files given, each either decided already (failed, already recorded)
@@ -130,7 +170,7 @@ fn select(
     for path in paths {
         let slot = sel.files.len();
         let decided = |outcome| (path.clone(), Some(outcome));
-        let (fingerprint, size) = match fingerprint(path) {
+        let id = match fingerprint(path) {
             Ok(id) => id,
             Err(e) => {
                 let err = CaptureError::new(path, None, CaptureErrorKind::Io(e));
@@ -138,16 +178,21 @@ fn select(
                 continue;
             }
         };
-        let seen = query::capture_recorded(conn, &fingerprint).map_err(|e| record_err(db, e))?;
-        if let Some((run_id, _)) = seen {
-            sel.files.push(decided(FileOutcome::AlreadyRecorded { run_id }));
-        } else if sel.opened.iter().any(|o| o.fingerprint == fingerprint) {
-            // The same file named twice in one run is read once.
-            sel.files.push(decided(FileOutcome::AlreadyRecorded { run_id: 0 }));
+        let seen =
+            query::capture_recorded(conn, &id.whole, &id.head).map_err(|e| record_err(db, e))?;
+        if let Some(seen) = seen {
+            sel.files.push(decided(if seen.same_file {
+                FileOutcome::AlreadyRecorded { run_id: seen.run_id, partial: seen.error }
+            } else {
+                FileOutcome::Overlaps { run_id: seen.run_id, path: seen.path }
+            }));
+        } else if sel.opened.iter().any(|o| o.id.whole == id.whole || o.id.head == id.head) {
+            // The same capture named twice in one run is read once.
+            sel.files.push(decided(FileOutcome::AlreadyRecorded { run_id: 0, partial: None }));
         } else {
             match FileSource::open(path) {
                 Ok(source) => {
-                    sel.opened.push(Opened { slot, fingerprint, size });
+                    sel.opened.push(Opened { slot, id });
                     sel.sources.push(source);
                     sel.files.push((path.clone(), None));
                 }
@@ -164,26 +209,48 @@ pub fn replay(
     cfg: ReplayConfig,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ReplaySummary, RecordError> {
+    let created = !cfg.db.exists();
     let conn = record::open_read_write(&cfg.db)?;
     let Selection { mut files, opened, sources } = select(&conn, &cfg.db, &cfg.captures)?;
+
     let mut summary = ReplaySummary {
         run_id: None,
         files: Vec::new(),
         totals: Totals::default(),
         decode_errors: Vec::new(),
         devices: 0,
+        alerts: 0,
     };
     if !sources.is_empty() {
-        let total_bytes: u64 = opened.iter().map(|o| o.size).sum();
-        let mut recorder = Recorder::start(conn, &cfg.db, &cfg.policy, cfg.jsonl)?;
+        let total_bytes: u64 = opened.iter().map(|o| o.id.size).sum();
+        let claims: Vec<CaptureRow> = opened
+            .iter()
+            .map(|o| CaptureRow {
+                path: files[o.slot].0.clone(),
+                fingerprint: o.id.whole.clone(),
+                head: o.id.head.clone(),
+                size: o.id.size,
+                packets: 0,
+                bytes: 0,
+                first_ts: None,
+                last_ts: None,
+                error: Some("the run that read it did not finish".into()),
+            })
+            .collect();
+        let mut recorder = Recorder::start(conn, &cfg.db, &cfg.policy, &claims, cfg.jsonl)?;
         summary.run_id = Some(recorder.run_id());
         let mut pipeline = Pipeline::new(cfg.policy);
         let mut merged = MergedSource::new(sources);
         let mut read = 0u64;
         // MergedSource keeps file errors aside: next_frame itself never fails.
+        let mut stopped = false;
         while let Ok(Some(frame)) = merged.next_frame() {
             pipeline.process(&frame, &mut recorder)?;
             read += 1;
+            if read.is_multiple_of(STOP_CHECK_EVERY) && cfg.stop.load(Ordering::Relaxed) {
+                stopped = true;
+                break;
+            }
             if read.is_multiple_of(PROGRESS_EVERY) {
                 progress(merged.bytes_read(), total_bytes);
             }
@@ -196,12 +263,22 @@ pub fn replay(
         for (i, e) in merged.take_errors() {
             errors[i] = Some(e);
         }
+        if stopped {
+            for (i, error) in errors.iter_mut().enumerate() {
+                if error.is_none() && !merged.is_exhausted(i) {
+                    let at = Some(merged.bytes_read_of(i));
+                    let path = &files[opened[i].slot].0;
+                    *error = Some(CaptureError::new(path, at, CaptureErrorKind::Interrupted));
+                }
+            }
+        }
         let mut captures = Vec::new();
         for ((o, tally), error) in opened.into_iter().zip(merged.tallies()).zip(errors) {
             captures.push(CaptureRow {
                 path: files[o.slot].0.clone(),
-                fingerprint: o.fingerprint,
-                size: o.size,
+                fingerprint: o.id.whole,
+                head: o.id.head,
+                size: o.id.size,
                 packets: tally.packets,
                 bytes: tally.bytes,
                 first_ts: tally.first_ts,
@@ -217,6 +294,7 @@ pub fn replay(
         summary.decode_errors =
             pipeline.decode_stats().iter().map(|(r, n)| (r.as_str(), n)).collect();
         summary.devices = pipeline.observer().devices().len();
+        summary.alerts = pipeline.alerts_fired();
         summary.files = files.into_iter().filter_map(|(p, o)| o.map(|o| (p, o))).collect();
         let report = RunReport {
             packets: summary.totals.packets,
@@ -231,6 +309,11 @@ pub fn replay(
         recorder.finish()?;
     } else {
         summary.files = files.into_iter().filter_map(|(p, o)| o.map(|o| (p, o))).collect();
+        if created {
+            // Nothing was recorded: leave no empty database behind.
+            drop(conn);
+            record::remove(&cfg.db);
+        }
     }
     Ok(summary)
 }

@@ -39,6 +39,8 @@ pub enum CaptureErrorKind {
     UnsupportedLinkType(LinkType),
     /// A pcapng packet names an interface that was never described.
     UnknownInterface(u32),
+    /// Reading stopped on request (Ctrl-C, or the sensor stopping).
+    Interrupted,
 }
 
 impl CaptureError {
@@ -60,8 +62,12 @@ impl CaptureError {
         };
         use CaptureErrorKind::*;
         match (&self.kind, lang) {
-            (Io(e), Lang::Zh) => format!("无法读取抓包文件 {path}{at}：{e}"),
-            (Io(e), Lang::En) => format!("cannot read capture {path}{at}: {e}"),
+            (Io(e), Lang::Zh) => {
+                format!("无法读取抓包文件 {path}{at}（{e}）：{}", io_advice(e, lang))
+            }
+            (Io(e), Lang::En) => {
+                format!("cannot read capture {path}{at} ({e}): {}", io_advice(e, lang))
+            }
             (Empty, Lang::Zh) => format!("抓包文件 {path} 是空文件：请确认抓包已正常结束"),
             (Empty, Lang::En) => {
                 format!("capture {path} is empty: check that the capture finished")
@@ -100,6 +106,12 @@ impl CaptureError {
             (UnsupportedLinkType(l), Lang::En) => format!(
                 "capture {path} has link type {l}, which gapwatch does not read: use Ethernet, Linux cooked (SLL, SLL2), raw IP, BSD loopback or 802.11"
             ),
+            (Interrupted, Lang::Zh) => format!(
+                "抓包文件 {path} 的读取按要求中止{at}：之前的数据已全部记录；该文件不会再次回放到此数据库"
+            ),
+            (Interrupted, Lang::En) => format!(
+                "reading capture {path} stopped on request{at}: everything before was recorded; it will not be replayed into this database again"
+            ),
             (UnknownInterface(i), Lang::Zh) => {
                 format!("抓包文件 {path} 已损坏{at}：数据包引用了未声明的接口 {i}")
             }
@@ -107,6 +119,19 @@ impl CaptureError {
                 format!("capture {path} is corrupt{at}: a packet names undeclared interface {i}")
             }
         }
+    }
+}
+
+/// What to do about an I/O error on a capture.
+fn io_advice(e: &std::io::Error, lang: Lang) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => lang.pick("请检查路径", "check the path"),
+        IsADirectory => {
+            lang.pick("请给出抓包文件，而不是目录", "give a capture file, not a directory")
+        }
+        PermissionDenied => lang.pick("请检查文件权限", "check the file's permissions"),
+        _ => lang.pick("请检查文件与磁盘", "check the file and the disk"),
     }
 }
 

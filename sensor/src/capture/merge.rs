@@ -28,6 +28,8 @@ pub struct MergedSource {
     heads: Vec<Option<Timestamp>>,
     tallies: Vec<FileTally>,
     errors: Vec<(usize, CaptureError)>,
+    /// Files read to their end (or their error).
+    exhausted: Vec<bool>,
     /// The file whose head was handed out last: advanced on the next call.
     advance: Option<usize>,
     started: bool,
@@ -43,6 +45,7 @@ impl MergedSource {
             heads: vec![None; n],
             tallies: vec![FileTally::default(); n],
             errors: Vec::new(),
+            exhausted: vec![false; n],
             advance: None,
             started: false,
             last_file: 0,
@@ -59,6 +62,16 @@ impl MergedSource {
         &self.tallies
     }
 
+    /// True once file `i` was read to its end or its error.
+    pub fn is_exhausted(&self, i: usize) -> bool {
+        self.exhausted.get(i).copied().unwrap_or(true)
+    }
+
+    /// Bytes of file `i` consumed so far.
+    pub fn bytes_read_of(&self, i: usize) -> u64 {
+        self.files.get(i).map_or(0, |f| f.bytes_read())
+    }
+
     /// The errors that stopped files, with the file's index.
     pub fn take_errors(&mut self) -> Vec<(usize, CaptureError)> {
         std::mem::take(&mut self.errors)
@@ -71,8 +84,12 @@ impl MergedSource {
                 count(&mut self.tallies[0], &f);
                 Some(f)
             }
-            Ok(None) => None,
+            Ok(None) => {
+                self.exhausted[0] = true;
+                None
+            }
             Err(e) => {
+                self.exhausted[0] = true;
                 self.errors.push((0, e));
                 None
             }
@@ -82,9 +99,13 @@ impl MergedSource {
     fn step(&mut self, i: usize) {
         match self.files[i].next_frame() {
             Ok(Some(frame)) => self.heads[i] = Some(frame.ts),
-            Ok(None) => self.heads[i] = None,
+            Ok(None) => {
+                self.heads[i] = None;
+                self.exhausted[i] = true;
+            }
             Err(e) => {
                 self.heads[i] = None;
+                self.exhausted[i] = true;
                 self.errors.push((i, e));
             }
         }

@@ -29,6 +29,10 @@ pub enum RecordErrorKind {
     Locked,
     /// The file is not an SQLite database.
     NotADatabase,
+    /// An SQLite database of some other program.
+    ForeignDatabase,
+    /// The path names a directory.
+    IsADirectory,
     /// The database is damaged.
     Corrupt,
     /// The disk is full.
@@ -116,6 +120,20 @@ impl RecordError {
             }
             (NotADatabase, Lang::En) => {
                 format!("{p} is not a gapwatch database (not SQLite): choose another --db")
+            }
+            (ForeignDatabase, Lang::Zh) => {
+                format!("{p} 是其他程序的 SQLite 数据库，不是 gapwatch 数据库：请换一个 --db 路径")
+            }
+            (ForeignDatabase, Lang::En) => {
+                format!(
+                    "{p} is another program's SQLite database, not gapwatch's: choose another --db"
+                )
+            }
+            (IsADirectory, Lang::Zh) => {
+                format!("{p} 是一个目录：--db 需要一个文件路径，例如 {p}/gapwatch.db")
+            }
+            (IsADirectory, Lang::En) => {
+                format!("{p} is a directory: --db takes a file path, for example {p}/gapwatch.db")
             }
             (Corrupt, Lang::Zh) => {
                 format!("数据库 {p} 已损坏：请从备份恢复，或换一个 --db 重新回放")

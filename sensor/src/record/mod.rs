@@ -23,6 +23,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 /// Opens (creating if needed) the database at `path` for writing, in WAL
 /// mode, migrated to the current schema.
 pub fn open_read_write(path: &Path) -> Result<Connection, RecordError> {
+    if path.is_dir() {
+        return Err(RecordError::new(path, RecordErrorKind::IsADirectory));
+    }
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -51,10 +54,22 @@ pub fn open_read_write(path: &Path) -> Result<Connection, RecordError> {
     Ok(conn)
 }
 
+/// Removes the database at `path` with its write-ahead log and index.
+pub fn remove(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    }
+}
+
 /// Opens an existing database for reading only.
 pub fn open_read_only(path: &Path) -> Result<Connection, RecordError> {
     if !path.exists() {
         return Err(RecordError::new(path, RecordErrorKind::Missing));
+    }
+    if path.is_dir() {
+        return Err(RecordError::new(path, RecordErrorKind::IsADirectory));
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn =
@@ -77,6 +92,14 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<i64, RecordError> {
 
 fn migrate(conn: &Connection, path: &Path) -> Result<(), RecordError> {
     let version = schema_version(conn, path)?;
+    if version == 0 {
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| RecordError::from_sqlite(path, e))?;
+        if tables > 0 {
+            return Err(RecordError::new(path, RecordErrorKind::ForeignDatabase));
+        }
+    }
     if version > schema::SCHEMA_VERSION {
         return Err(RecordError::new(
             path,
@@ -135,6 +158,22 @@ mod tests {
         .unwrap();
         let err = open_read_write(&db).unwrap_err();
         assert!(matches!(err.kind, RecordErrorKind::NotADatabase), "{err}");
+    }
+
+    #[test]
+    fn another_programs_database_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("contacts.sqlite");
+        Connection::open(&db).unwrap().execute_batch("CREATE TABLE contacts (name TEXT)").unwrap();
+        let err = open_read_write(&db).unwrap_err();
+        assert!(matches!(err.kind, RecordErrorKind::ForeignDatabase), "{err}");
+        let tables: i64 = Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 1, "nothing was added to it");
+        let err = open_read_write(dir.path()).unwrap_err();
+        assert!(matches!(err.kind, RecordErrorKind::IsADirectory), "{err}");
     }
 
     #[test]

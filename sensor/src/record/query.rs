@@ -265,7 +265,7 @@ pub struct Stats {
     /// Latest frame.
     pub last_seen: Option<String>,
     /// Undecodable frames by reason.
-    pub decode_errors: Vec<(String, u64)>,
+    pub decode_errors: std::collections::BTreeMap<String, u64>,
     /// Devices known.
     pub devices: u64,
     /// Flows recorded.
@@ -328,15 +328,39 @@ pub fn stats(conn: &Connection) -> rusqlite::Result<Stats> {
     })
 }
 
-/// The run that already read the capture with this fingerprint, if any.
+/// A capture already recorded in the database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedCapture {
+    /// The run that read it.
+    pub run_id: i64,
+    /// The path it was given as.
+    pub path: String,
+    /// Why that run stopped reading it early, if it did.
+    pub error: Option<String>,
+    /// True when it is the very same file; false when it only begins with
+    /// the same bytes (the same capture, grown or cut since).
+    pub same_file: bool,
+}
+
+/// The capture already recorded that is this file (same fingerprint) or
+/// begins like it (same first MiB), if any.
 pub fn capture_recorded(
     conn: &Connection,
     fingerprint: &str,
-) -> rusqlite::Result<Option<(i64, String)>> {
+    head: &str,
+) -> rusqlite::Result<Option<RecordedCapture>> {
     conn.query_row(
-        "SELECT run_id, path FROM captures WHERE fingerprint = ?1",
-        params![fingerprint],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        "SELECT run_id, path, error, fingerprint = ?1 FROM captures
+         WHERE fingerprint = ?1 OR head = ?2 ORDER BY fingerprint = ?1 DESC, id LIMIT 1",
+        params![fingerprint, head],
+        |r| {
+            Ok(RecordedCapture {
+                run_id: r.get(0)?,
+                path: r.get(1)?,
+                error: r.get(2)?,
+                same_file: r.get(3)?,
+            })
+        },
     )
     .optional()
 }

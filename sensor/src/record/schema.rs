@@ -27,6 +27,7 @@ CREATE TABLE captures (
     run_id      INTEGER NOT NULL REFERENCES runs(id),
     path        TEXT NOT NULL,
     fingerprint TEXT NOT NULL UNIQUE,       -- sha256 of size, head and tail
+    head        TEXT NOT NULL,              -- sha256 of the first 64 KiB
     size        INTEGER NOT NULL,
     packets     INTEGER NOT NULL,
     bytes       INTEGER NOT NULL,
@@ -34,6 +35,7 @@ CREATE TABLE captures (
     last_ts     INTEGER,
     error       TEXT                        -- why reading stopped early
 );
+CREATE INDEX captures_by_head ON captures(head);
 CREATE TABLE decode_errors (
     run_id      INTEGER NOT NULL REFERENCES runs(id),
     reason      TEXT NOT NULL,

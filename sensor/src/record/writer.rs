@@ -57,6 +57,8 @@ pub struct CaptureRow {
     pub path: PathBuf,
     /// Identity (see `replay::fingerprint`).
     pub fingerprint: String,
+    /// Identity of its first 64 KiB: a capture that grew keeps it.
+    pub head: String,
     /// File size.
     pub size: u64,
     /// Frames read.
@@ -112,22 +114,35 @@ pub struct Recorder {
 
 impl Recorder {
     /// Starts a run in the database behind `conn` and the thread that
-    /// records it. The policy's asset register is stored with it.
+    /// records it. The policy's asset register is stored with it, and
+    /// `captures` are claimed at once (as not finished), so a run that dies
+    /// half-way is never replayed again on top of what it recorded.
     pub fn start(
-        conn: Connection,
+        mut conn: Connection,
         path: &Path,
         policy: &Policy,
+        captures: &[CaptureRow],
         jsonl: Option<Box<dyn Write + Send>>,
     ) -> Result<Recorder, RecordError> {
         let err = |e| RecordError::from_sqlite(path, e);
         let mode = if policy.origin().is_some() { "policy" } else { "inventory" };
-        conn.execute(
+        let tx = conn.transaction().map_err(err)?;
+        tx.execute(
             "INSERT INTO runs (mode, policy, status) VALUES (?1, ?2, 'running')",
             params![mode, policy.origin()],
         )
         .map_err(err)?;
-        let run_id = conn.last_insert_rowid();
-        store_assets(&conn, policy).map_err(err)?;
+        let run_id = tx.last_insert_rowid();
+        store_assets(&tx, policy).map_err(err)?;
+        for c in captures {
+            tx.execute(
+                "INSERT INTO captures (run_id, path, fingerprint, head, size, packets, bytes, error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6)",
+                params![run_id, c.path.display().to_string(), c.fingerprint, c.head, c.size as i64, c.error],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
         let (tx, rx) = sync_channel(CHANNEL_DEPTH);
         let mut writer =
             Writer { conn, path: path.to_path_buf(), run_id, jsonl, written: FxHashMap::default() };
@@ -256,16 +271,26 @@ impl Writer {
         let Some(out) = self.jsonl.as_mut() else {
             return Ok(());
         };
-        let jsonl_err = |e: String| RecordError::new(&self.path, RecordErrorKind::Jsonl(e));
+        let mut text = String::new();
         for &id in touched {
             let alert = query::alert_by_id(&self.conn, id)
                 .map_err(|e| RecordError::from_sqlite(&self.path, e))?;
             if let Some(alert) = alert {
-                let line = serde_json::to_string(&alert).map_err(|e| jsonl_err(e.to_string()))?;
-                writeln!(out, "{line}").map_err(|e| jsonl_err(e.to_string()))?;
+                // An Alert always serialises: its fields are plain data.
+                text.push_str(&serde_json::to_string(&alert).unwrap_or_default());
+                text.push('\n');
             }
         }
-        out.flush().map_err(|e| jsonl_err(e.to_string()))
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            // The reader went away (`--jsonl - | head`): stop the copy, keep
+            // recording.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.jsonl = None;
+                Ok(())
+            }
+            Err(e) => Err(RecordError::new(&self.path, RecordErrorKind::Jsonl(e.to_string()))),
+        }
     }
 }
 
@@ -454,14 +479,10 @@ fn write_run(tx: &Transaction<'_>, run_id: i64, r: &RunReport) -> rusqlite::Resu
     }
     for c in &r.captures {
         tx.execute(
-            "INSERT INTO captures (run_id, path, fingerprint, size, packets, bytes, first_ts, last_ts, error)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             ON CONFLICT(fingerprint) DO NOTHING",
+            "UPDATE captures SET packets = ?2, bytes = ?3, first_ts = ?4, last_ts = ?5, error = ?6
+             WHERE fingerprint = ?1",
             params![
-                run_id,
-                c.path.display().to_string(),
                 c.fingerprint,
-                c.size as i64,
                 c.packets as i64,
                 c.bytes as i64,
                 c.first_ts.map(ns),

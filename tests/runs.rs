@@ -1,0 +1,123 @@
+//! What a replay promises across runs: a capture counts once, whether the
+//! run that read it finished, was stopped, or the file grew since.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use gapwatch_rules::Policy;
+use gapwatch_sensor::replay::{self as library, FileOutcome, ReplayConfig};
+
+use crate::util::*;
+
+fn demo() -> std::path::PathBuf {
+    scenario("demo").join("capture.pcap")
+}
+
+#[test]
+fn a_stopped_replay_records_what_it_read_and_is_not_replayed_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    let cfg = ReplayConfig {
+        captures: vec![demo()],
+        db: db.clone(),
+        policy: Policy::inventory(),
+        jsonl: None,
+        // As if Ctrl-C came at once: the replay stops at its first check.
+        stop: Arc::new(AtomicBool::new(true)),
+    };
+    let summary = library::replay(cfg, |_, _| {}).unwrap();
+    let FileOutcome::Stopped { packets, error } = &summary.files[0].1 else {
+        panic!("{:?}", summary.files);
+    };
+    assert!(*packets > 0 && *packets < 9718, "stopped part-way ({packets})");
+    assert!(error.to_string().contains("stopped on request"), "{error}");
+    assert_eq!(list(&db, "stats")["packets"], *packets);
+
+    let again = replay(&db, None, &[&demo()]);
+    let err = stderr(&again);
+    assert!(again.status.success(), "{err}");
+    assert!(err.contains("already partly recorded"), "{err}");
+    assert_eq!(list(&db, "stats")["packets"], *packets, "nothing counted twice");
+}
+
+#[test]
+fn a_capture_that_grew_is_not_counted_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    let bytes = std::fs::read(demo()).unwrap();
+    let growing = tmp.path().join("growing.pcap");
+    std::fs::write(&growing, &bytes[..bytes.len() / 2]).unwrap();
+    // Cut mid-record: recorded up to the cut, reported.
+    fails_cleanly(&replay(&db, None, &[&growing]));
+    let first = list(&db, "stats")["packets"].clone();
+    std::fs::write(&growing, &bytes).unwrap();
+    let err = fails_cleanly(&replay(&db, None, &[&growing]));
+    assert!(err.contains("begins like") && err.contains("new database"), "{err}");
+    assert_eq!(list(&db, "stats")["packets"], first);
+}
+
+#[test]
+fn jsonl_file_is_appended_not_truncated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    let out = tmp.path().join("alerts.jsonl");
+    let args = |capture: &Path| {
+        vec![
+            "replay".into(),
+            "--db".into(),
+            db.clone().into_os_string(),
+            "--jsonl".into(),
+            out.clone().into_os_string(),
+            capture.as_os_str().to_owned(),
+        ]
+    };
+    ok(gapwatch(args(&scenario("inventory").join("capture.pcap"))));
+    let first = std::fs::read_to_string(&out).unwrap();
+    assert!(!first.is_empty());
+    ok(gapwatch(args(&scenario("inventory").join("capture.pcap"))));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        first,
+        "a skipped replay leaves the file as it was"
+    );
+}
+
+#[test]
+fn jsonl_to_a_closed_pipe_still_records_everything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gapwatch"))
+        .args(["--lang", "en", "replay", "--jsonl", "-", "--db"])
+        .arg(&db)
+        .arg(demo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away at once (`| head -0`)
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(list(&db, "stats")["packets"], 9718);
+}
+
+#[test]
+fn demo_never_replaces_a_database_it_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = tmp.path().join("notes.txt");
+    std::fs::write(&notes, "my notes\n").unwrap();
+    let err = fails_cleanly(&gapwatch(["demo".as_ref(), "--db".as_ref(), notes.as_os_str()]));
+    assert!(err.contains("not a demo database"), "{err}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes\n");
+
+    let real = tmp.path().join("site.db");
+    ok(replay(&real, None, &[&scenario("inventory").join("capture.pcap")]));
+    fails_cleanly(&gapwatch(["demo".as_ref(), "--db".as_ref(), real.as_os_str()]));
+    assert_eq!(list(&real, "stats")["captures"].as_array().unwrap().len(), 1);
+
+    let demo_db = tmp.path().join("demo.db");
+    ok(gapwatch(["demo".as_ref(), "--db".as_ref(), demo_db.as_os_str()]));
+    ok(gapwatch(["demo".as_ref(), "--db".as_ref(), demo_db.as_os_str()]));
+    assert_eq!(list(&demo_db, "stats")["runs"], 1, "the demo's own database is made anew");
+}
