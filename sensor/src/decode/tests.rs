@@ -1107,23 +1107,7 @@ mod lax_reference {
     }
 
     fn first_v6_fragment(v6: &etherparse::LaxIpv6Slice<'_>) -> bool {
-        use etherparse::Ipv6ExtensionSlice as Ext;
-        // etherparse's iterator follows `next_header` past the headers the lax
-        // parse checked (when it stopped early) and reads them unchecked: stop
-        // once the checked bytes are used up.
-        let mut left = v6.extensions().slice().len();
-        let mut exts = v6.extensions().clone().into_iter();
-        while left > 0 {
-            let Some(ext) = exts.next() else { break };
-            let len = match ext {
-                Ext::Fragment(f) if f.fragment_offset().value() != 0 => return false,
-                Ext::Fragment(f) => f.slice().len(),
-                Ext::HopByHop(h) | Ext::Routing(h) | Ext::DestinationOptions(h) => h.slice().len(),
-                Ext::Authentication(a) => a.slice().len(),
-            };
-            left = left.saturating_sub(len);
-        }
-        true
+        super::super::first_v6_fragment(v6.extensions())
     }
 
     fn arp_fields(arp: &etherparse::ArpPacketSlice<'_>) -> Option<Arp> {
@@ -1181,18 +1165,7 @@ mod lax_reference {
     }
 
     fn ports_of_first_fragment(proto: u8, payload: &[u8]) -> Transport {
-        let (Some(sp), Some(dp)) = (payload.get(0..2), payload.get(2..4)) else {
-            return Transport::Unreadable;
-        };
-        let (src_port, dst_port) =
-            (u16::from_be_bytes([sp[0], sp[1]]), u16::from_be_bytes([dp[0], dp[1]]));
-        match proto {
-            IPPROTO_TCP => {
-                Transport::Tcp { src_port, dst_port, flags: payload.get(13).copied().unwrap_or(0) }
-            }
-            IPPROTO_UDP => Transport::Udp { src_port, dst_port },
-            _ => Transport::Other,
-        }
+        super::super::ports_of_first_fragment(proto, payload)
     }
 
     fn tcp_flags(t: &etherparse::TcpSlice<'_>) -> u8 {
