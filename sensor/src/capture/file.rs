@@ -287,6 +287,8 @@ impl BlockFile {
 impl Formats {
     fn classify(&mut self, block: PcapBlockOwned<'_>) -> Classified {
         match block {
+            // Classic files come here only in the rare "modified" variant
+            // (magic a1b2cd34) that the direct reader does not take.
             PcapBlockOwned::LegacyHeader(header) => {
                 // The upper bits of the field carry FCS information, not the type.
                 let link = LinkType(header.network.0 as u32 & LINKTYPE_MASK);
