@@ -26,9 +26,6 @@ const HEAD_BYTES: usize = 64 << 10;
 /// The largest record accepted. A 256 KiB snap length is the largest any
 /// capture tool writes; past 16 MiB a length field is corruption.
 const MAX_BUFFER: usize = 16 << 20;
-/// The link type proper: the low 16 bits of the header field (the upper
-/// ones say whether frames carry a frame check sequence).
-const LINKTYPE_MASK: u32 = 0xffff;
 /// Byte length of a legacy pcap record header.
 const LEGACY_RECORD_HEADER: usize = 16;
 /// Byte offset of the packet data in a pcapng Enhanced Packet Block.
@@ -290,8 +287,7 @@ impl Formats {
             // Classic files come here only in the rare "modified" variant
             // (magic a1b2cd34) that the direct reader does not take.
             PcapBlockOwned::LegacyHeader(header) => {
-                // The upper bits of the field carry FCS information, not the type.
-                let link = LinkType(header.network.0 as u32 & LINKTYPE_MASK);
+                let link = LinkType::from_file_field(header.network.0 as u32);
                 if !link.is_supported() {
                     return Classified::Other(Err(CaptureErrorKind::UnsupportedLinkType(link)));
                 }

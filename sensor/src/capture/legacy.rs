@@ -36,9 +36,6 @@ mod record {
 
 const MAGIC_MICROS: u32 = 0xa1b2_c3d4;
 const MAGIC_NANOS: u32 = 0xa1b2_3c4d;
-/// The link type proper: the low 16 bits of the header field (the upper
-/// ones say whether frames carry a frame check sequence).
-const LINKTYPE_MASK: u32 = 0xffff;
 
 /// Byte order and resolution, from the magic number in its first bytes;
 /// None when `head` is not a classic capture.
@@ -86,10 +83,10 @@ impl<R: Read> LegacyReader<R> {
     pub fn new(mut input: R, capacity: usize) -> Result<LegacyReader<R>, CaptureErrorKind> {
         let mut head = [0u8; header::LEN];
         // A header cut short is not a capture we can read.
-        read_full(&mut input, &mut head).map_err(|_| CaptureErrorKind::NotACapture)?;
+        input.read_exact(&mut head).map_err(|_| CaptureErrorKind::NotACapture)?;
         let (big_endian, nanos) = recognize(&head).ok_or(CaptureErrorKind::NotACapture)?;
         let network = u32_at(&head, header::NETWORK, big_endian);
-        let link = LinkType(network & LINKTYPE_MASK);
+        let link = LinkType::from_file_field(network);
         if !link.is_supported() {
             return Err(CaptureErrorKind::UnsupportedLinkType(link));
         }
@@ -179,23 +176,6 @@ impl<R: Read> LegacyReader<R> {
         }
         Ok(true)
     }
-}
-
-fn read_full(input: &mut impl Read, out: &mut [u8]) -> std::io::Result<()> {
-    let mut got = 0;
-    while got < out.len() {
-        match input.read(&mut out[got..]) {
-            Ok(0) => {
-                let cut =
-                    std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "file header cut short");
-                return Err(cut);
-            }
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
 }
 
 fn u32_at(bytes: &[u8], at: std::ops::Range<usize>, big_endian: bool) -> u32 {

@@ -38,6 +38,12 @@ impl LinkType {
     /// Linux cooked capture v2.
     pub const LINUX_SLL2: LinkType = LinkType(276);
 
+    /// The link type a capture file's header field names: its low 16 bits
+    /// (the upper ones say whether frames carry a frame check sequence).
+    pub fn from_file_field(field: u32) -> LinkType {
+        LinkType(field & 0xffff)
+    }
+
     /// True for the link types gapwatch reads. Wireless ones are accepted
     /// and their frames counted as not decoded (the wireless issue decodes
     /// them).

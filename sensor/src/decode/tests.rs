@@ -957,7 +957,7 @@ fn sweep_random_corruptions_never_panic() {
 /// (`LaxSlicedPacket`), before it read each layer on its own: the oracle the
 /// per-layer decoder must agree with on any bytes.
 mod lax_reference {
-    use std::net::{IpAddr, Ipv4Addr};
+    use std::net::IpAddr;
 
     use etherparse::err::Layer;
     use etherparse::err::packet::SliceError;
@@ -1111,15 +1111,7 @@ mod lax_reference {
     }
 
     fn arp_fields(arp: &etherparse::ArpPacketSlice<'_>) -> Option<Arp> {
-        let sha: [u8; 6] = arp.sender_hw_addr().try_into().ok()?;
-        let spa: [u8; 4] = arp.sender_protocol_addr().try_into().ok()?;
-        let tpa: [u8; 4] = arp.target_protocol_addr().try_into().ok()?;
-        Some(Arp {
-            operation: arp.operation().0,
-            sender_mac: MacAddr(sha),
-            sender_ip: Ipv4Addr::from(spa),
-            target_ip: Ipv4Addr::from(tpa),
-        })
+        super::super::arp_fields(arp)
     }
 
     fn ip_fields<'a>(

@@ -383,10 +383,9 @@ fn write_volume(
 }
 
 /// The key that makes "one open alert per kind and subject" a unique index.
-pub(crate) fn subject_key(s: &Subject) -> String {
-    let mac = s.mac.map(|m| m.to_string()).unwrap_or_default();
+fn subject_key(s: &Subject) -> String {
     let ip = s.ip.map(|ip| ip.to_string()).unwrap_or_default();
-    format!("{mac}|{ip}")
+    format!("{}|{ip}", mac_or_empty(s.mac))
 }
 
 fn severity_rank(s: Severity) -> i64 {
