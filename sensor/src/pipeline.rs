@@ -150,13 +150,8 @@ impl Pipeline {
     }
 
     fn write_devices(&mut self) {
-        let rows: Vec<Record> = self
-            .observer
-            .devices_mut()
-            .take_dirty()
-            .map(|d| Record::Device(DeviceRow::from(d)))
-            .collect();
-        self.batch.extend(rows);
+        let dirty = self.observer.devices_mut().take_dirty();
+        self.batch.extend(dirty.map(|d| Record::Device(DeviceRow::from(d))));
     }
 
     fn write_alerts(&mut self) {
