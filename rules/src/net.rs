@@ -39,11 +39,93 @@ impl MacAddr {
     }
 }
 
+impl MacAddr {
+    /// The address as `00:1b:21:aa:bb:01`, on the stack: the record writes
+    /// one per row, and the formatting machinery costs more than the row.
+    pub fn text(self) -> MacText {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b':'; 17];
+        for (i, octet) in self.0.into_iter().enumerate() {
+            out[3 * i] = HEX[usize::from(octet >> 4)];
+            out[3 * i + 1] = HEX[usize::from(octet & 0x0f)];
+        }
+        MacText(out)
+    }
+}
+
+/// A MAC address as text; see [`MacAddr::text`].
+#[derive(Clone, Copy)]
+pub struct MacText([u8; 17]);
+
+impl MacText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII hex digits and colons are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
 impl fmt::Display for MacAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let o = self.0;
-        write!(f, "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", o[0], o[1], o[2], o[3], o[4], o[5])
+        f.pad(self.text().as_str())
     }
+}
+
+/// An IP address as text, on the stack; see [`ip_text`].
+#[derive(Clone, Copy)]
+pub struct IpText {
+    buf: [u8; 39],
+    len: u8,
+}
+
+impl IpText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..usize::from(self.len)]).unwrap_or_default()
+    }
+
+    fn push(&mut self, bytes: &[u8]) -> fmt::Result {
+        let at = usize::from(self.len);
+        let room = self.buf.get_mut(at..at + bytes.len()).ok_or(fmt::Error)?;
+        room.copy_from_slice(bytes);
+        self.len += bytes.len() as u8;
+        Ok(())
+    }
+}
+
+impl fmt::Write for IpText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push(s.as_bytes())
+    }
+}
+
+/// `ip` as its usual text (`10.20.1.5`, `fe80::1`), without allocating.
+pub fn ip_text(ip: IpAddr) -> IpText {
+    let mut out = IpText { buf: [0; 39], len: 0 };
+    match ip {
+        // Dotted quads are most of what the record writes: done by hand.
+        IpAddr::V4(v4) => {
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    let _ = out.push(b".");
+                }
+                let digits = [b'0' + octet / 100, b'0' + octet / 10 % 10, b'0' + octet % 10];
+                let skip = if octet >= 100 {
+                    0
+                } else if octet >= 10 {
+                    1
+                } else {
+                    2
+                };
+                let _ = out.push(&digits[skip..]);
+            }
+        }
+        // The longest IPv6 text (eight groups of four) is 39 bytes.
+        IpAddr::V6(v6) => {
+            let _ = fmt::Write::write_fmt(&mut out, format_args!("{v6}"));
+        }
+    }
+    out
 }
 
 /// Why a string is not a MAC address.
@@ -151,6 +233,35 @@ mod tests {
         assert_eq!("00-1B-21-AA-BB-01".parse(), Ok(want));
         assert_eq!("001b.21aa.bb01".parse(), Ok(want));
         assert_eq!(want.to_string(), "00:1b:21:aa:bb:01");
+    }
+
+    #[test]
+    fn text_forms_match_display() {
+        for mac in
+            [[0u8; 6], [0xff; 6], [0x00, 0x1b, 0x21, 0xaa, 0xbb, 0x01], [0x0a, 0xb0, 1, 2, 3, 4]]
+        {
+            let mac = MacAddr(mac);
+            let std_form = format!(
+                "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+                mac.0[0], mac.0[1], mac.0[2], mac.0[3], mac.0[4], mac.0[5]
+            );
+            assert_eq!(mac.text().as_str(), std_form);
+            assert_eq!(format!("{mac:>20}"), format!("{std_form:>20}"));
+        }
+        for ip in [
+            "0.0.0.0",
+            "255.255.255.255",
+            "10.0.9.99",
+            "100.10.1.0",
+            "192.168.100.254",
+            "::",
+            "fe80::1",
+            "::ffff:10.1.2.3",
+            "1234:5678:9abc:def0:1234:5678:9abc:def0",
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert_eq!(ip_text(ip).as_str(), ip.to_string());
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::thread::JoinHandle;
 
 use gapwatch_rules::detect;
 use gapwatch_rules::fact::HourlyVolume;
+use gapwatch_rules::net::{IpText, MacText, ip_text};
 use gapwatch_rules::{AlertUpdate, MacAddr, Policy, Severity, Subject, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rustc_hash::FxHashMap;
@@ -247,12 +248,12 @@ impl Writer {
                 last_snapshot.insert(d.mac, i);
             }
         }
-        let mut insert_volume = tx.prepare_cached(INSERT_VOLUME)?;
+        let mut rows = RowStatements::prepare(&tx)?;
         for (i, record) in batches.iter().flatten().enumerate() {
             match record {
                 Record::Device(d) if last_snapshot.get(&d.mac) != Some(&i) => {}
-                Record::Device(d) => write_device(&tx, d, &mut self.written)?,
-                Record::Volume(v) => write_volume(&mut insert_volume, v)?,
+                Record::Device(d) => write_device(&mut rows, d, &mut self.written)?,
+                Record::Volume(v) => write_volume(&mut rows.insert_volume, v)?,
                 Record::Alert(a) => {
                     let id = write_alert(&tx, a)?;
                     if !touched.contains(&id) {
@@ -262,7 +263,7 @@ impl Writer {
                 Record::RunFinished(r) => write_run(&tx, self.run_id, r)?,
             }
         }
-        drop(insert_volume);
+        drop(rows);
         tx.commit()?;
         Ok(touched)
     }
@@ -298,16 +299,26 @@ fn ns(t: Timestamp) -> i64 {
     t.as_nanos()
 }
 
-fn write_device(
-    tx: &Transaction<'_>,
-    d: &DeviceRow,
-    written: &mut FxHashMap<MacAddr, [u64; 4]>,
-) -> rusqlite::Result<()> {
-    let before = written.insert(d.mac, d.counters).unwrap_or_default();
-    let delta: Vec<i64> =
-        d.counters.iter().zip(before).map(|(now, was)| now.saturating_sub(was) as i64).collect();
-    let mut upsert_device = tx.prepare_cached(
-        "INSERT INTO devices (mac, vendor, first_seen, last_seen, packets_sent, bytes_sent, packets_received, bytes_received)
+/// The statements a transaction runs per row, prepared once for it: a
+/// replay brings thousands of rows per transaction.
+struct RowStatements<'tx> {
+    insert_volume: rusqlite::CachedStatement<'tx>,
+    upsert_device: rusqlite::CachedStatement<'tx>,
+    upsert_address: rusqlite::CachedStatement<'tx>,
+}
+
+impl<'tx> RowStatements<'tx> {
+    fn prepare(tx: &'tx Transaction<'_>) -> rusqlite::Result<RowStatements<'tx>> {
+        Ok(RowStatements {
+            insert_volume: tx.prepare_cached(INSERT_VOLUME)?,
+            upsert_device: tx.prepare_cached(UPSERT_DEVICE)?,
+            upsert_address: tx.prepare_cached(UPSERT_ADDRESS)?,
+        })
+    }
+}
+
+/// Adds a device's counters since its last row to its totals.
+const UPSERT_DEVICE: &str = "INSERT INTO devices (mac, vendor, first_seen, last_seen, packets_sent, bytes_sent, packets_received, bytes_received)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(mac) DO UPDATE SET
            vendor = coalesce(excluded.vendor, vendor),
@@ -316,11 +327,25 @@ fn write_device(
            packets_sent = packets_sent + excluded.packets_sent,
            bytes_sent = bytes_sent + excluded.bytes_sent,
            packets_received = packets_received + excluded.packets_received,
-           bytes_received = bytes_received + excluded.bytes_received",
-    )?;
-    let mac = d.mac.to_string();
-    upsert_device.execute(params![
-        mac,
+           bytes_received = bytes_received + excluded.bytes_received";
+
+/// Widens the span an address was used in.
+const UPSERT_ADDRESS: &str =
+    "INSERT INTO addresses (mac, ip, source, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(mac, ip) DO UPDATE SET
+           first_seen = min(first_seen, excluded.first_seen),
+           last_seen = max(last_seen, excluded.last_seen)";
+
+fn write_device(
+    rows: &mut RowStatements<'_>,
+    d: &DeviceRow,
+    written: &mut FxHashMap<MacAddr, [u64; 4]>,
+) -> rusqlite::Result<()> {
+    let before = written.insert(d.mac, d.counters).unwrap_or_default();
+    let delta: [i64; 4] = std::array::from_fn(|i| d.counters[i].saturating_sub(before[i]) as i64);
+    let mac = d.mac.text();
+    rows.upsert_device.execute(params![
+        mac.as_str(),
         d.vendor,
         ns(d.first_seen),
         ns(d.last_seen),
@@ -329,16 +354,10 @@ fn write_device(
         delta[2],
         delta[3]
     ])?;
-    let mut upsert = tx.prepare_cached(
-        "INSERT INTO addresses (mac, ip, source, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(mac, ip) DO UPDATE SET
-           first_seen = min(first_seen, excluded.first_seen),
-           last_seen = max(last_seen, excluded.last_seen)",
-    )?;
     for a in &d.addresses {
-        upsert.execute(params![
-            d.mac.to_string(),
-            a.ip.to_string(),
+        rows.upsert_address.execute(params![
+            mac.as_str(),
+            ip_text(a.ip).as_str(),
             a.source.as_str(),
             ns(a.first_seen),
             ns(a.last_seen)
@@ -347,8 +366,9 @@ fn write_device(
     Ok(())
 }
 
-fn mac_or_empty(mac: Option<MacAddr>) -> String {
-    mac.map(|m| m.to_string()).unwrap_or_default()
+/// The text of a MAC that may be absent: '' when the link has none.
+fn text_or_empty(mac: &Option<MacText>) -> &str {
+    mac.as_ref().map_or("", MacText::as_str)
 }
 
 /// Appends an hour of traffic between an initiator and a service.
@@ -362,12 +382,14 @@ fn write_volume(
     stmt: &mut rusqlite::CachedStatement<'_>,
     v: &HourlyVolume,
 ) -> rusqlite::Result<()> {
+    let (orig_mac, resp_mac) =
+        (v.initiator.mac.map(MacAddr::text), v.responder.mac.map(MacAddr::text));
     stmt.execute(params![
         v.proto,
-        mac_or_empty(v.initiator.mac),
-        v.initiator.ip.to_string(),
-        mac_or_empty(v.responder.mac),
-        v.responder.ip.to_string(),
+        text_or_empty(&orig_mac),
+        ip_text(v.initiator.ip).as_str(),
+        text_or_empty(&resp_mac),
+        ip_text(v.responder.ip).as_str(),
         v.responder.port,
         ns(v.hour),
         v.connections as i64,
@@ -384,8 +406,9 @@ fn write_volume(
 
 /// The key that makes "one open alert per kind and subject" a unique index.
 fn subject_key(s: &Subject) -> String {
-    let ip = s.ip.map(|ip| ip.to_string()).unwrap_or_default();
-    format!("{}|{ip}", mac_or_empty(s.mac))
+    let ip = s.ip.map(ip_text);
+    let ip = ip.as_ref().map_or("", IpText::as_str);
+    format!("{}|{ip}", text_or_empty(&s.mac.map(MacAddr::text)))
 }
 
 fn severity_rank(s: Severity) -> i64 {
