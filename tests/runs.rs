@@ -121,3 +121,22 @@ fn demo_never_replaces_a_database_it_did_not_write() {
     ok(gapwatch(["demo".as_ref(), "--db".as_ref(), demo_db.as_os_str()]));
     assert_eq!(list(&demo_db, "stats")["runs"], 1, "the demo's own database is made anew");
 }
+
+#[test]
+fn every_frame_is_counted_in_its_minute() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    ok(replay(&db, None, &[&demo()]));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (minutes, packets, misaligned): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*), sum(packets), sum(minute % 60000000000 != 0) FROM traffic",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(packets, 9718, "every frame of the demo day in some minute");
+    assert_eq!(misaligned, 0);
+    // 08:00 to 18:00: minutes with traffic, most of the ten hours.
+    assert!((300..=601).contains(&minutes), "{minutes} minutes");
+}

@@ -53,6 +53,12 @@ impl Timestamp {
         Timestamp(self.0 - self.0.rem_euclid(HOUR))
     }
 
+    /// The start of the minute this time falls in.
+    pub const fn minute_start(self) -> Timestamp {
+        const MINUTE: i64 = 60 * NANOS_PER_SEC;
+        Timestamp(self.0 - self.0.rem_euclid(MINUTE))
+    }
+
     /// Seconds elapsed from `earlier` to `self` (negative if `earlier` is later).
     pub const fn secs_since(self, earlier: Timestamp) -> i64 {
         self.0.saturating_sub(earlier.0).div_euclid(NANOS_PER_SEC)
@@ -87,6 +93,13 @@ mod tests {
         let t = Timestamp::from_parts(1_772_411_400, 123_456_789);
         assert_eq!(t.rfc3339(), "2026-03-02T00:30:00.123456Z");
         assert_eq!(Timestamp::from_secs(0).rfc3339(), "1970-01-01T00:00:00.000000Z");
+    }
+
+    #[test]
+    fn minute_start_rounds_down() {
+        let t = Timestamp::from_parts(125, 7);
+        assert_eq!(t.minute_start(), Timestamp::from_secs(120));
+        assert_eq!(Timestamp::from_parts(-1, 0).minute_start(), Timestamp::from_secs(-60));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use gapwatch_rules::{Engine, Fact, Policy, Timestamp};
 use crate::capture::Frame;
 use crate::decode::{DecodeStats, decode};
 use crate::observe::Observer;
-use crate::record::{DeviceRow, Record, RecordError};
+use crate::record::{DeviceRow, MinuteTraffic, Record, RecordError};
 
 /// Alerts and ended flows reach the record at least this often (packet
 /// time), so a dashboard sees them within a second.
@@ -55,6 +55,8 @@ pub struct Pipeline {
     decode_stats: DecodeStats,
     totals: Totals,
     batch: Vec<Record>,
+    /// Frames of the current minute, recorded when the next one begins.
+    minute: Option<MinuteTraffic>,
     next_flush: Option<Timestamp>,
     next_device_flush: Option<Timestamp>,
 }
@@ -68,6 +70,7 @@ impl Pipeline {
             decode_stats: DecodeStats::default(),
             totals: Totals::default(),
             batch: Vec::new(),
+            minute: None,
             next_flush: None,
             next_device_flush: None,
         }
@@ -101,6 +104,7 @@ impl Pipeline {
         t.bytes += wire_len;
         t.first_ts = Some(t.first_ts.map_or(frame.ts, |f| f.min(frame.ts)));
         t.last_ts = Some(t.last_ts.map_or(frame.ts, |l| l.max(frame.ts)));
+        self.count_minute(frame.ts, wire_len);
 
         let decoded = decode(frame);
         if let Some(reason) = decoded.error {
@@ -119,11 +123,27 @@ impl Pipeline {
 
     /// The capture is over: ends every flow and writes everything.
     pub fn finish(&mut self, sink: &mut impl Sink) -> Result<(), RecordError> {
+        self.batch.extend(self.minute.take().map(Record::Traffic));
         self.observer.finish();
         self.take_facts();
         self.write_devices();
         self.write_alerts();
         self.send(sink)
+    }
+
+    fn count_minute(&mut self, ts: Timestamp, wire_len: u64) {
+        match &mut self.minute {
+            Some(m) if ts >= m.minute && ts < m.minute.plus_secs(60) => {
+                m.packets += 1;
+                m.bytes += wire_len;
+            }
+            current => {
+                let next = MinuteTraffic { minute: ts.minute_start(), packets: 1, bytes: wire_len };
+                if let Some(done) = current.replace(next) {
+                    self.batch.push(Record::Traffic(done));
+                }
+            }
+        }
     }
 
     fn take_facts(&mut self) {

@@ -4,6 +4,7 @@
 //! one transaction (WAL, so readers such as the dashboard never block it).
 //! Readers open their own read-only connection through [`open_read_only`].
 
+pub mod audit;
 mod error;
 pub mod query;
 pub mod schema;
@@ -15,7 +16,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use error::{RecordError, RecordErrorKind};
-pub use writer::{CaptureRow, DeviceRow, Record, Recorder, RunReport};
+pub use writer::{CaptureRow, DeviceRow, MinuteTraffic, Record, Recorder, RunReport};
 
 /// How long a write waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
@@ -131,6 +132,33 @@ mod tests {
         assert_eq!(schema_version(&conn, &db).unwrap(), schema::SCHEMA_VERSION);
         drop(conn);
         assert!(open_read_only(&db).is_ok());
+    }
+
+    #[test]
+    fn a_version_1_database_keeps_its_rows_and_gains_the_dashboard_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gw.db");
+        let conn = Connection::open(&db).unwrap();
+        conn.execute_batch(&format!("{}; PRAGMA user_version = 1;", schema::MIGRATIONS[0]))
+            .unwrap();
+        conn.execute(
+            "INSERT INTO alerts (kind, severity, severity_rank, clause, subject_key, first_seen,
+                                 last_seen, count, message_zh, message_en, evidence)
+             VALUES ('device.unregistered', 'high', 3, '5.7', 'aa|', 1, 2, 1, 'zh', 'en', '{}')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let err = open_read_only(&db).unwrap_err();
+        assert!(err.to_string().contains("older"), "{err}");
+        let conn = open_read_write(&db).unwrap();
+        let (state, acked): (String, Option<i64>) = conn
+            .query_row("SELECT state, acked_at FROM alerts", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!((state.as_str(), acked), ("open", None));
+        let actions: i64 =
+            conn.query_row("SELECT count(*) FROM actions", [], |r| r.get(0)).unwrap();
+        assert_eq!(actions, 0);
     }
 
     #[test]

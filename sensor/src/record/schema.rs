@@ -5,7 +5,7 @@
 //! gapwatch is refused rather than misread.
 
 /// Migrations in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -120,4 +120,36 @@ CREATE TABLE alerts (
 );
 CREATE UNIQUE INDEX alerts_open_by_subject ON alerts(kind, subject_key) WHERE state = 'open';
 CREATE INDEX alerts_by_rank ON alerts(severity_rank DESC, last_seen DESC);
+"#;
+
+/// Version 2: what the dashboard needs — acknowledgements, the action log,
+/// and traffic per minute.
+const V2: &str = r#"
+ALTER TABLE alerts ADD COLUMN acked_at INTEGER;     -- wall clock, ns
+ALTER TABLE alerts ADD COLUMN acked_by TEXT;
+ALTER TABLE alerts ADD COLUMN ack_note TEXT;
+CREATE INDEX alerts_by_state ON alerts(state, severity_rank DESC, last_seen DESC);
+CREATE INDEX alerts_by_subject_mac ON alerts(subject_mac);
+-- What people did, append-only and hash-chained: each row's hash covers the
+-- previous row's hash and its own fields, so a changed, inserted or removed
+-- row breaks the chain (三员分离: the role is part of every row).
+CREATE TABLE actions (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,           -- wall clock, ns: when the person acted
+    actor       TEXT NOT NULL,
+    role        TEXT NOT NULL,              -- 'officer' | 'administrator' | 'auditor'
+    action      TEXT NOT NULL,              -- e.g. 'alert.acknowledge'
+    target      TEXT NOT NULL,              -- e.g. 'alert:17'
+    note        TEXT NOT NULL,
+    prev_hash   TEXT NOT NULL,              -- '' for the first row
+    hash        TEXT NOT NULL
+);
+-- Frames per minute of packet time: the dashboard's rate and its proof that
+-- the sensor still hears the LAN.
+CREATE TABLE traffic (
+    minute      INTEGER PRIMARY KEY,        -- start of the minute, ns
+    packets     INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL
+);
+CREATE INDEX devices_by_last_seen ON devices(last_seen);
 "#;

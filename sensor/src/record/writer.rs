@@ -102,8 +102,21 @@ pub enum Record {
     Volume(HourlyVolume),
     /// An alert that changed.
     Alert(AlertUpdate),
+    /// Frames heard in one minute of packet time.
+    Traffic(MinuteTraffic),
     /// The run is over.
     RunFinished(RunReport),
+}
+
+/// Frames and bytes in one minute of packet time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MinuteTraffic {
+    /// Start of the minute.
+    pub minute: Timestamp,
+    /// Frames.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
 }
 
 /// Handle to the writer thread.
@@ -260,6 +273,13 @@ impl Writer {
                         touched.push(id);
                     }
                 }
+                Record::Traffic(t) => {
+                    rows.add_traffic.execute(params![
+                        ns(t.minute),
+                        t.packets as i64,
+                        t.bytes as i64
+                    ])?;
+                }
                 Record::RunFinished(r) => write_run(&tx, self.run_id, r)?,
             }
         }
@@ -305,6 +325,7 @@ struct RowStatements<'tx> {
     insert_volume: rusqlite::CachedStatement<'tx>,
     upsert_device: rusqlite::CachedStatement<'tx>,
     upsert_address: rusqlite::CachedStatement<'tx>,
+    add_traffic: rusqlite::CachedStatement<'tx>,
 }
 
 impl<'tx> RowStatements<'tx> {
@@ -313,6 +334,7 @@ impl<'tx> RowStatements<'tx> {
             insert_volume: tx.prepare_cached(INSERT_VOLUME)?,
             upsert_device: tx.prepare_cached(UPSERT_DEVICE)?,
             upsert_address: tx.prepare_cached(UPSERT_ADDRESS)?,
+            add_traffic: tx.prepare_cached(ADD_TRAFFIC)?,
         })
     }
 }
@@ -328,6 +350,12 @@ const UPSERT_DEVICE: &str = "INSERT INTO devices (mac, vendor, first_seen, last_
            bytes_sent = bytes_sent + excluded.bytes_sent,
            packets_received = packets_received + excluded.packets_received,
            bytes_received = bytes_received + excluded.bytes_received";
+
+/// Adds a minute's frames (two runs may cover the same minute).
+const ADD_TRAFFIC: &str = "INSERT INTO traffic (minute, packets, bytes) VALUES (?1, ?2, ?3)
+     ON CONFLICT(minute) DO UPDATE SET
+       packets = packets + excluded.packets,
+       bytes = bytes + excluded.bytes";
 
 /// Widens the span an address was used in.
 const UPSERT_ADDRESS: &str =
