@@ -22,6 +22,49 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse()
 }
 
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number, like 600")),
+    }
+}
+
+/// Who acknowledges alerts on the dashboard.
+#[derive(clap::Args, Debug)]
+pub struct OfficerArg {
+    /// The security officer's name, recorded with every acknowledgement
+    /// (default: the login name).
+    #[arg(long, env = "GAPWATCH_OFFICER")]
+    pub officer: Option<String>,
+}
+
+impl OfficerArg {
+    /// The name given, or the login name.
+    pub fn name(&self) -> String {
+        self.officer
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("LOGNAME").ok())
+            .filter(|n| !n.trim().is_empty())
+            .or_else(login_name)
+            .unwrap_or_else(|| "unknown".into())
+    }
+}
+
+/// The name of the user running this process, from the password file
+/// (no environment is needed, e.g. under tmux or a service manager).
+fn login_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    let name = passwd.lines().find_map(|line| {
+        let mut f = line.split(':');
+        let name = f.next()?;
+        (f.nth(1)? == uid.to_string()).then(|| name.to_string())
+    });
+    name.or(Some(format!("uid {uid}")))
+}
+
 /// Output format of the listing commands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -52,11 +95,30 @@ pub enum Command {
         #[arg(required = true, value_name = "CAPTURE")]
         captures: Vec<PathBuf>,
     },
-    /// Replay the bundled demo day into a fresh database and show what was found.
+    /// Replay the bundled demo day into a fresh database and watch it on the
+    /// dashboard (in a terminal; otherwise print what was found).
     Demo {
         /// The database to create (replaced if it exists).
         #[arg(long, default_value = "gapwatch-demo.db")]
         db: PathBuf,
+        /// Packet time runs this many times faster than the clock on the
+        /// dashboard (600: the ten-hour day in a minute).
+        #[arg(long, default_value_t = 600.0, value_parser = parse_speed)]
+        speed: f64,
+        /// Replay at full speed and print the tables, even in a terminal.
+        #[arg(long)]
+        print: bool,
+        #[command(flatten)]
+        officer: OfficerArg,
+    },
+    /// The security officer's dashboard over a database (reads it; an
+    /// acknowledgement writes the action log).
+    Tui {
+        /// The database.
+        #[arg(long)]
+        db: PathBuf,
+        #[command(flatten)]
+        officer: OfficerArg,
     },
     /// List the devices seen.
     Devices(ListArgs),

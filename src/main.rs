@@ -41,7 +41,19 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
         Command::Replay { policy, db, jsonl, captures } => {
             cmd_replay(lang, policy.as_deref(), &db, jsonl, captures)
         }
-        Command::Demo { db } => cmd_demo(lang, &db),
+        Command::Demo { db, speed, print, officer } => {
+            let dashboard =
+                !print && std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+            if dashboard {
+                cmd_demo_dashboard(lang, &db, speed, officer.name())
+            } else {
+                cmd_demo(lang, &db)
+            }
+        }
+        Command::Tui { db, officer } => {
+            dashboard(lang, &db, officer.name())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Devices(args) => {
             list(&args, |conn| Ok(output::devices(&query::devices(conn)?, args.format, lang)))
         }
@@ -90,8 +102,14 @@ fn cmd_replay(
                 .map_err(|e| AppError::Output(p.clone(), e))?,
         )),
     };
-    let cfg =
-        ReplayConfig { captures, db: db.to_path_buf(), policy, jsonl, stop: stop_on_signals() };
+    let cfg = ReplayConfig {
+        captures,
+        db: db.to_path_buf(),
+        policy,
+        jsonl,
+        stop: stop_on_signals(),
+        pace: None,
+    };
     let summary = replay_with_progress(cfg)?;
     report_replay(&summary, lang);
     Ok(if summary.had_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
@@ -204,7 +222,8 @@ fn replaceable_demo_db(db: &Path, demo_capture: &Path) -> bool {
     stats.captures.iter().all(|c| std::fs::canonicalize(&c.path).ok() == demo)
 }
 
-fn cmd_demo(lang: Lang, db: &Path) -> Result<ExitCode, AppError> {
+/// The demo's capture and policy, and a database path safe to (re)write.
+fn demo_setup(lang: Lang, db: &Path) -> Result<(PathBuf, Policy), AppError> {
     let Some(dir) = demo_dir() else {
         return Err(AppError::Usage(
             lang.pick(
@@ -228,12 +247,18 @@ fn cmd_demo(lang: Lang, db: &Path) -> Result<ExitCode, AppError> {
         }));
     }
     record::remove(db);
+    Ok((capture, policy))
+}
+
+fn cmd_demo(lang: Lang, db: &Path) -> Result<ExitCode, AppError> {
+    let (capture, policy) = demo_setup(lang, db)?;
     let summary = replay_with_progress(ReplayConfig {
         captures: vec![capture],
         db: db.to_path_buf(),
         policy,
         jsonl: None,
         stop: stop_on_signals(),
+        pace: None,
     })?;
     report_replay(&summary, lang);
     let conn = record::open_read_only(db)?;
@@ -263,6 +288,74 @@ fn cmd_demo(lang: Lang, db: &Path) -> Result<ExitCode, AppError> {
     };
     write!(out, "{hint}").map_err(AppError::from_stdout)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo on the dashboard: the day replays in the background at
+/// `speed` times packet time while the officer watches; quitting stops it.
+fn cmd_demo_dashboard(
+    lang: Lang,
+    db: &Path,
+    speed: f64,
+    officer: String,
+) -> Result<ExitCode, AppError> {
+    let (capture, policy) = demo_setup(lang, db)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let cfg = ReplayConfig {
+        captures: vec![capture],
+        db: db.to_path_buf(),
+        policy,
+        jsonl: None,
+        stop: Arc::clone(&stop),
+        pace: Some(speed),
+    };
+    let replaying = std::thread::spawn(move || replay::replay(cfg, |_, _| {}));
+    // The dashboard opens once the replay has created the database.
+    let ready = std::time::Instant::now();
+    let started = || {
+        let store = gapwatch_tui::Store::open(db).ok();
+        store.and_then(|s| s.overview().ok()).is_some_and(|o| o.site.is_some())
+    };
+    while !started() && !replaying.is_finished() {
+        if ready.elapsed() > std::time::Duration::from_secs(10) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let shown = dashboard(lang, db, officer);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let replayed = replaying.join().map_err(|_| {
+        AppError::Usage(
+            lang.pick("演示回放意外中止", "the demo replay stopped unexpectedly").into(),
+        )
+    })?;
+    shown?;
+    let summary = replayed?;
+    let packets = summary.totals.packets;
+    let line = match lang {
+        Lang::Zh => format!(
+            "演示数据库：{}（已回放 {packets} 个数据包；可用 gapwatch tui --db {} 再次打开）",
+            db.display(),
+            db.display()
+        ),
+        Lang::En => format!(
+            "Demo database: {} ({packets} packets replayed; reopen with gapwatch tui --db {})",
+            db.display(),
+            db.display()
+        ),
+    };
+    println!("{line}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the dashboard until the officer quits.
+fn dashboard(lang: Lang, db: &Path, officer: String) -> Result<(), AppError> {
+    let opts = gapwatch_tui::Options {
+        db: db.to_path_buf(),
+        lang,
+        officer,
+        refresh: std::time::Duration::from_secs(1),
+    };
+    gapwatch_tui::run(opts).map_err(|e| AppError::Usage(e.message(lang)))
 }
 
 fn list(

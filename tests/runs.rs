@@ -26,6 +26,7 @@ fn a_stopped_replay_records_what_it_read_and_is_not_replayed_again() {
         jsonl: None,
         // As if Ctrl-C came at once: the replay stops at its first check.
         stop: Arc::new(AtomicBool::new(true)),
+        pace: None,
     };
     let summary = library::replay(cfg, |_, _| {}).unwrap();
     let FileOutcome::Stopped { packets, error } = &summary.files[0].1 else {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use gapwatch_rules::Policy;
+use gapwatch_rules::{Policy, Timestamp};
 use sha2::{Digest, Sha256};
 
 use crate::capture::{CaptureError, CaptureErrorKind, FileSource, MergedSource, Source};
@@ -41,6 +41,37 @@ pub struct ReplayConfig {
     /// Set (by a signal handler) to stop reading: what was read is
     /// recorded and the files are marked as stopped.
     pub stop: Arc<AtomicBool>,
+    /// Packet time runs this many times faster than the wall clock (the
+    /// demo replays a working day in a minute); `None`: as fast as the
+    /// pipeline goes. Only the pacing waits on the clock; detection sees
+    /// packet time alone.
+    pub pace: Option<f64>,
+}
+
+/// Holds a replay back to a multiple of packet time.
+struct Pacer {
+    speed: f64,
+    start: Option<(Timestamp, std::time::Instant)>,
+}
+
+impl Pacer {
+    /// Waits until frame time `ts` is due; false if `stop` was set meanwhile.
+    fn wait_for(&mut self, ts: Timestamp, stop: &AtomicBool) -> bool {
+        let (first, began) = *self.start.get_or_insert((ts, std::time::Instant::now()));
+        let ahead = (ts.as_nanos().saturating_sub(first.as_nanos())) as f64 / self.speed;
+        let due = began + std::time::Duration::from_nanos(ahead.max(0.0) as u64);
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return false;
+            }
+            let now = std::time::Instant::now();
+            if now >= due {
+                return true;
+            }
+            // Short naps, so a stop request is seen at once.
+            std::thread::sleep((due - now).min(std::time::Duration::from_millis(50)));
+        }
+    }
 }
 
 /// What happened to one capture file.
@@ -244,7 +275,14 @@ pub fn replay(
         let mut read = 0u64;
         // MergedSource keeps file errors aside: next_frame itself never fails.
         let mut stopped = false;
+        let mut pacer = cfg.pace.filter(|s| *s > 0.0).map(|speed| Pacer { speed, start: None });
         while let Ok(Some(frame)) = merged.next_frame() {
+            if let Some(pacer) = &mut pacer
+                && !pacer.wait_for(frame.ts, &cfg.stop)
+            {
+                stopped = true;
+                break;
+            }
             pipeline.process(&frame, &mut recorder)?;
             read += 1;
             if read.is_multiple_of(STOP_CHECK_EVERY) && cfg.stop.load(Ordering::Relaxed) {

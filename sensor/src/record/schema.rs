@@ -152,4 +152,7 @@ CREATE TABLE traffic (
     bytes       INTEGER NOT NULL
 );
 CREATE INDEX devices_by_last_seen ON devices(last_seen);
+-- The site a run watched, so times are shown in its zone.
+ALTER TABLE runs ADD COLUMN site TEXT;
+ALTER TABLE runs ADD COLUMN timezone TEXT;            -- IANA name
 "#;

@@ -142,8 +142,8 @@ impl Recorder {
         let mode = if policy.origin().is_some() { "policy" } else { "inventory" };
         let tx = conn.transaction().map_err(err)?;
         tx.execute(
-            "INSERT INTO runs (mode, policy, status) VALUES (?1, ?2, 'running')",
-            params![mode, policy.origin()],
+            "INSERT INTO runs (mode, policy, status, site, timezone) VALUES (?1, ?2, 'running', ?3, ?4)",
+            params![mode, policy.origin(), policy.site().name, policy.site().timezone],
         )
         .map_err(err)?;
         let run_id = tx.last_insert_rowid();

@@ -1,0 +1,594 @@
+//! What the dashboard reads: one read-only connection, and one query per
+//! pane, each bounded by an index and a page size — never a full-table
+//! load, so a refresh costs the same with ten devices or ten thousand.
+
+use std::path::Path;
+
+use gapwatch_rules::{Lang, Timestamp};
+use gapwatch_sensor::record::{self, RecordError};
+use jiff::tz::TimeZone;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Severity names by rank, as stored (`severity_rank` 0..=4).
+pub const SEVERITIES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
+
+/// The isolation verdict at the top of the screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Frames are heard and no open alert of medium severity or above.
+    Isolated,
+    /// At least one open alert of medium severity or above.
+    Breach,
+    /// Nothing heard: the sensor cannot vouch for the LAN.
+    Blind,
+}
+
+/// The overview pane.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Overview {
+    /// Open alerts by severity rank.
+    pub open_by_severity: [u64; 5],
+    /// Acknowledged alerts.
+    pub acknowledged: u64,
+    /// Devices ever seen.
+    pub devices: u64,
+    /// Devices not in the asset register (only with a register).
+    pub unregistered: Option<u64>,
+    /// Devices heard in the 24 hours up to the last frame.
+    pub seen_last_day: u64,
+    /// Latest frame heard.
+    pub last_frame: Option<Timestamp>,
+    /// Whether a run is still recording (a live sensor or a replay).
+    pub recording: bool,
+    /// Frames per minute, the last 60 minutes up to the last frame, oldest
+    /// first.
+    pub per_minute: Vec<u64>,
+    /// Bytes moved with each export station in the 24 hours up to the
+    /// last frame.
+    pub exports: Vec<ExportLine>,
+    /// Site name.
+    pub site: Option<String>,
+}
+
+/// One export station's traffic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportLine {
+    /// Its registered name.
+    pub name: String,
+    /// Its MAC.
+    pub mac: String,
+    /// Bytes it received.
+    pub bytes_in: u64,
+    /// Bytes it sent.
+    pub bytes_out: u64,
+    /// Devices it exchanged data with.
+    pub peers: u64,
+}
+
+impl Overview {
+    /// Open alerts of every severity.
+    pub fn open(&self) -> u64 {
+        self.open_by_severity.iter().sum()
+    }
+
+    /// The verdict, and the one-line reason shown under it.
+    pub fn verdict(&self) -> Verdict {
+        if self.last_frame.is_none() {
+            Verdict::Blind
+        } else if self.open_by_severity[2..].iter().any(|&n| n > 0) {
+            Verdict::Breach
+        } else {
+            Verdict::Isolated
+        }
+    }
+}
+
+/// Which alerts the list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StateFilter {
+    /// Open alerts (the default).
+    #[default]
+    Open,
+    /// Acknowledged alerts.
+    Acknowledged,
+    /// Both.
+    All,
+}
+
+/// The alert list's filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AlertFilter {
+    /// By state.
+    pub state: StateFilter,
+    /// Lowest severity rank shown.
+    pub min_rank: u8,
+    /// Only this kind.
+    pub kind: Option<String>,
+}
+
+/// One row of the alert list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlertLine {
+    /// Database id.
+    pub id: i64,
+    /// Kind id, e.g. `device.unregistered`.
+    pub kind: String,
+    /// Severity name.
+    pub severity: String,
+    /// Severity rank.
+    pub rank: u8,
+    /// Clause cited.
+    pub clause: String,
+    /// Subject MAC.
+    pub mac: Option<String>,
+    /// Subject IP.
+    pub ip: Option<String>,
+    /// Latest occurrence.
+    pub last_seen: Timestamp,
+    /// First occurrence.
+    pub first_seen: Timestamp,
+    /// Occurrences.
+    pub count: u64,
+    /// The message in the reader's language.
+    pub message: String,
+    /// `open` or `acknowledged`.
+    pub state: String,
+}
+
+/// Everything about one alert.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlertDetail {
+    /// The row.
+    pub line: AlertLine,
+    /// Evidence, pretty JSON.
+    pub evidence: String,
+    /// Who acknowledged it, when (wall clock), and their note.
+    pub ack: Option<(String, i64, String)>,
+    /// The device it concerns: registered name and role, vendor.
+    pub device: Option<DeviceLine>,
+}
+
+/// Device list order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DeviceSort {
+    /// Latest seen first.
+    #[default]
+    LastSeen,
+    /// Unregistered first, then by MAC.
+    Unregistered,
+    /// Most bytes first.
+    Bytes,
+    /// By MAC.
+    Mac,
+}
+
+impl DeviceSort {
+    /// The next order (the `s` key).
+    pub fn next(self) -> DeviceSort {
+        match self {
+            DeviceSort::LastSeen => DeviceSort::Unregistered,
+            DeviceSort::Unregistered => DeviceSort::Bytes,
+            DeviceSort::Bytes => DeviceSort::Mac,
+            DeviceSort::Mac => DeviceSort::LastSeen,
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            DeviceSort::LastSeen => "d.last_seen DESC, d.mac",
+            DeviceSort::Unregistered => "(a.mac IS NOT NULL), d.mac",
+            DeviceSort::Bytes => "(d.bytes_sent + d.bytes_received) DESC, d.mac",
+            DeviceSort::Mac => "d.mac",
+        }
+    }
+}
+
+/// One row of the device list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeviceLine {
+    /// MAC.
+    pub mac: String,
+    /// Vendor from the IEEE registry.
+    pub vendor: Option<String>,
+    /// Registered name.
+    pub name: Option<String>,
+    /// Registered role.
+    pub role: Option<String>,
+    /// Addresses used, comma-separated.
+    pub addresses: String,
+    /// First seen.
+    pub first_seen: Timestamp,
+    /// Last seen.
+    pub last_seen: Timestamp,
+    /// Bytes sent and received.
+    pub bytes: u64,
+    /// In the asset register.
+    pub registered: bool,
+    /// Open alerts about it.
+    pub open_alerts: u64,
+}
+
+/// One row of the flow pane: an initiator and a service over one hour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowLine {
+    /// Protocol name.
+    pub proto: String,
+    /// Initiator address.
+    pub orig_ip: String,
+    /// Responder address.
+    pub resp_ip: String,
+    /// Responder port.
+    pub resp_port: u16,
+    /// Connections begun.
+    pub connections: u64,
+    /// Bytes both ways.
+    pub bytes: u64,
+    /// Either side is an export station.
+    pub export: bool,
+    /// Registered names of both sides, when known.
+    pub names: (Option<String>, Option<String>),
+}
+
+/// A page of rows and how many there are in all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The rows from the offset asked for.
+    pub rows: Vec<T>,
+    /// Rows matching, in all.
+    pub total: u64,
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Page<T> {
+        Page { rows: Vec::new(), total: 0 }
+    }
+}
+
+/// The dashboard's read-only view of a gapwatch database.
+pub struct Store {
+    conn: Connection,
+    zone: TimeZone,
+}
+
+fn ts(ns: i64) -> Timestamp {
+    Timestamp::from_nanos(ns)
+}
+
+impl Store {
+    /// Opens `path` read-only; a missing database, another program's file
+    /// or another schema version is an error that says what to do.
+    pub fn open(path: &Path) -> Result<Store, RecordError> {
+        let conn = record::open_read_only(path)?;
+        let mut store = Store { conn, zone: TimeZone::UTC };
+        store.zone = store.site_zone().unwrap_or(TimeZone::UTC);
+        Ok(store)
+    }
+
+    fn site_zone(&self) -> Option<TimeZone> {
+        let name: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT timezone FROM runs WHERE timezone IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()??;
+        TimeZone::get(&name?).ok()
+    }
+
+    /// The site's time zone (UTC when no run named one).
+    pub fn zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
+    /// The overview pane.
+    pub fn overview(&self) -> rusqlite::Result<Overview> {
+        let c = &self.conn;
+        let mut o = Overview::default();
+        let mut stmt = c.prepare_cached(
+            "SELECT severity_rank, count(*) FROM alerts WHERE state = 'open' GROUP BY severity_rank",
+        )?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+            let (rank, n) = row?;
+            if let Some(slot) = o.open_by_severity.get_mut(rank.clamp(0, 4) as usize) {
+                *slot += n as u64;
+            }
+        }
+        o.acknowledged = count(c, "SELECT count(*) FROM alerts WHERE state = 'acknowledged'")?;
+        o.devices = count(c, "SELECT count(*) FROM devices")?;
+        let assets = count(c, "SELECT count(*) FROM assets")?;
+        if assets > 0 {
+            o.unregistered = Some(count(
+                c,
+                "SELECT count(*) FROM devices d WHERE NOT EXISTS
+                   (SELECT 1 FROM assets a WHERE a.mac = d.mac)",
+            )?);
+        }
+        let last: Option<i64> = c.query_row("SELECT max(minute) FROM traffic", [], |r| r.get(0))?;
+        let last_run: Option<(Option<i64>, String, Option<String>)> = c
+            .query_row("SELECT last_ts, status, site FROM runs ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        if let Some((last_ts, status, site)) = last_run {
+            o.recording = status == "running";
+            o.site = site;
+            o.last_frame = last_ts.map(ts);
+        }
+        // A run still recording has no last_ts yet: its minutes tell.
+        if let Some(minute) = last {
+            let end = ts(minute).plus_secs(60);
+            o.last_frame = Some(o.last_frame.map_or(end, |t| t.max(ts(minute))));
+        }
+        let Some(last) = o.last_frame else {
+            return Ok(o);
+        };
+        let day_ago = last.plus_secs(-86_400).as_nanos();
+        o.seen_last_day =
+            c.query_row("SELECT count(*) FROM devices WHERE last_seen >= ?1", [day_ago], |r| {
+                r.get::<_, i64>(0)
+            })? as u64;
+        let newest = last.minute_start();
+        let oldest = newest.plus_secs(-59 * 60);
+        let mut per_minute = vec![0u64; 60];
+        let mut stmt = c.prepare_cached(
+            "SELECT minute, packets FROM traffic WHERE minute BETWEEN ?1 AND ?2 ORDER BY minute",
+        )?;
+        let rows = stmt.query_map(params![oldest.as_nanos(), newest.as_nanos()], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (minute, packets) = row?;
+            let slot = ts(minute).secs_since(oldest) / 60;
+            if let Some(n) = per_minute.get_mut(slot as usize) {
+                *n = packets as u64;
+            }
+        }
+        o.per_minute = per_minute;
+        o.exports = self.exports(day_ago)?;
+        Ok(o)
+    }
+
+    fn exports(&self, since: i64) -> rusqlite::Result<Vec<ExportLine>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.name, a.mac,
+                    coalesce((SELECT sum(CASE WHEN f.resp_mac = a.mac THEN f.orig_bytes ELSE f.resp_bytes END)
+                              FROM flows f WHERE (f.resp_mac = a.mac OR f.orig_mac = a.mac) AND f.hour >= ?1), 0),
+                    coalesce((SELECT sum(CASE WHEN f.resp_mac = a.mac THEN f.resp_bytes ELSE f.orig_bytes END)
+                              FROM flows f WHERE (f.resp_mac = a.mac OR f.orig_mac = a.mac) AND f.hour >= ?1), 0),
+                    (SELECT count(DISTINCT CASE WHEN f.resp_mac = a.mac THEN f.orig_mac ELSE f.resp_mac END)
+                       FROM flows f WHERE (f.resp_mac = a.mac OR f.orig_mac = a.mac) AND f.hour >= ?1)
+             FROM assets a WHERE a.role = 'export' ORDER BY a.name",
+        )?;
+        // The hour bucket holding `since` counts whole: a day's ledger.
+        let since = ts(since).hour_start().as_nanos();
+        let rows = stmt.query_map([since], |r| {
+            Ok(ExportLine {
+                name: r.get(0)?,
+                mac: r.get(1)?,
+                bytes_in: r.get::<_, i64>(2)? as u64,
+                bytes_out: r.get::<_, i64>(3)? as u64,
+                peers: r.get::<_, i64>(4)? as u64,
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// A page of alerts, most severe and latest first.
+    pub fn alerts(
+        &self,
+        filter: &AlertFilter,
+        lang: Lang,
+        offset: u64,
+        limit: u64,
+    ) -> rusqlite::Result<Page<AlertLine>> {
+        let states: &[&str] = match filter.state {
+            StateFilter::Open => &["open", "open"],
+            StateFilter::Acknowledged => &["acknowledged", "acknowledged"],
+            StateFilter::All => &["open", "acknowledged"],
+        };
+        let kind = filter.kind.as_deref().unwrap_or("");
+        let filter_sql = "state IN (?1, ?2) AND severity_rank >= ?3 AND (?4 = '' OR kind = ?4)";
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM alerts WHERE {filter_sql}"),
+            params![states[0], states[1], filter.min_rank, kind],
+            |r| r.get(0),
+        )?;
+        let message = lang.pick("message_zh", "message_en");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ALERT_COLUMNS}, {message} FROM alerts WHERE {filter_sql}
+             ORDER BY severity_rank DESC, last_seen DESC, id DESC LIMIT ?5 OFFSET ?6"
+        ))?;
+        let rows = stmt.query_map(
+            params![states[0], states[1], filter.min_rank, kind, limit as i64, offset as i64],
+            alert_line,
+        )?;
+        Ok(Page { rows: rows.collect::<rusqlite::Result<_>>()?, total: total as u64 })
+    }
+
+    /// The kinds that have alerts, for the kind filter.
+    pub fn alert_kinds(&self) -> rusqlite::Result<Vec<String>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT DISTINCT kind FROM alerts ORDER BY kind")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect()
+    }
+
+    /// One alert in full.
+    pub fn alert(&self, id: i64, lang: Lang) -> rusqlite::Result<Option<AlertDetail>> {
+        let message = lang.pick("message_zh", "message_en");
+        let row = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {ALERT_COLUMNS}, {message}, evidence, acked_by, acked_at, ack_note
+                     FROM alerts WHERE id = ?1"
+                ),
+                [id],
+                |r| {
+                    let line = alert_line(r)?;
+                    let evidence: String = r.get(12)?;
+                    let ack = match (r.get(13)?, r.get(14)?, r.get(15)?) {
+                        (Some(by), Some(at), Some(note)) => Some((by, at, note)),
+                        _ => None,
+                    };
+                    Ok((line, evidence, ack))
+                },
+            )
+            .optional()?;
+        let Some((line, evidence, ack)) = row else {
+            return Ok(None);
+        };
+        let evidence = serde_json::from_str::<serde_json::Value>(&evidence)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or(evidence);
+        let device = match &line.mac {
+            Some(mac) => self.device(mac)?,
+            None => None,
+        };
+        Ok(Some(AlertDetail { line, evidence, ack, device }))
+    }
+
+    /// A page of devices matching `search` (MAC, address, name, vendor or
+    /// role; empty for all).
+    pub fn devices(
+        &self,
+        search: &str,
+        sort: DeviceSort,
+        offset: u64,
+        limit: u64,
+    ) -> rusqlite::Result<Page<DeviceLine>> {
+        let pattern = format!("%{}%", search.trim().replace(['%', '_'], ""));
+        let matching = "(?1 = '%%' OR d.mac LIKE ?1 OR d.vendor LIKE ?1 OR a.name LIKE ?1
+             OR a.role LIKE ?1 OR EXISTS (SELECT 1 FROM addresses x WHERE x.mac = d.mac AND x.ip LIKE ?1))";
+        let total: i64 = self.conn.query_row(
+            &format!(
+                "SELECT count(*) FROM devices d LEFT JOIN assets a ON a.mac = d.mac WHERE {matching}"
+            ),
+            [&pattern],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices d LEFT JOIN assets a ON a.mac = d.mac
+             WHERE {matching} ORDER BY {} LIMIT ?2 OFFSET ?3",
+            sort.order_by()
+        ))?;
+        let rows = stmt.query_map(params![pattern, limit as i64, offset as i64], device_line)?;
+        Ok(Page { rows: rows.collect::<rusqlite::Result<_>>()?, total: total as u64 })
+    }
+
+    /// One device.
+    pub fn device(&self, mac: &str) -> rusqlite::Result<Option<DeviceLine>> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {DEVICE_COLUMNS} FROM devices d LEFT JOIN assets a ON a.mac = d.mac
+                     WHERE d.mac = ?1"
+                ),
+                [mac],
+                device_line,
+            )
+            .optional()
+    }
+
+    /// The latest alerts about device `mac`, open or not.
+    pub fn device_alerts(
+        &self,
+        mac: &str,
+        lang: Lang,
+        limit: u64,
+    ) -> rusqlite::Result<Vec<AlertLine>> {
+        let message = lang.pick("message_zh", "message_en");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ALERT_COLUMNS}, {message} FROM alerts WHERE subject_mac = ?1
+             ORDER BY severity_rank DESC, last_seen DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![mac, limit as i64], alert_line)?;
+        rows.collect()
+    }
+
+    /// Hours that have flows, latest first.
+    pub fn flow_hours(&self) -> rusqlite::Result<Vec<Timestamp>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT hour FROM flows ORDER BY hour DESC LIMIT 240")?;
+        let rows = stmt.query_map([], |r| r.get::<_, i64>(0).map(ts))?;
+        rows.collect()
+    }
+
+    /// The busiest initiator–service pairs of `hour`.
+    pub fn flows(&self, hour: Timestamp, limit: u64) -> rusqlite::Result<Vec<FlowLine>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.proto, f.orig_ip, f.resp_ip, f.resp_port, sum(f.connections),
+                    sum(f.orig_bytes + f.resp_bytes) AS bytes,
+                    max(ao.role = 'export' OR ar.role = 'export'), ao.name, ar.name
+             FROM flows f
+             LEFT JOIN assets ao ON ao.mac = f.orig_mac
+             -- A router's MAC carries off-LAN addresses: a name only for
+             -- an address the device itself used.
+             LEFT JOIN assets ar ON ar.mac = f.resp_mac AND EXISTS
+                 (SELECT 1 FROM addresses x WHERE x.mac = f.resp_mac AND x.ip = f.resp_ip)
+             WHERE f.hour = ?1
+             GROUP BY f.proto, f.orig_ip, f.resp_ip, f.resp_port
+             ORDER BY bytes DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![hour.as_nanos(), limit as i64], |r| {
+            Ok(FlowLine {
+                proto: gapwatch_sensor::record::query::proto_name(r.get(0)?),
+                orig_ip: r.get(1)?,
+                resp_ip: r.get(2)?,
+                resp_port: r.get(3)?,
+                connections: r.get::<_, i64>(4)? as u64,
+                bytes: r.get::<_, i64>(5)? as u64,
+                export: r.get::<_, Option<bool>>(6)?.unwrap_or(false),
+                names: (r.get(7)?, r.get(8)?),
+            })
+        })?;
+        rows.collect()
+    }
+}
+
+const ALERT_COLUMNS: &str = "id, kind, severity, severity_rank, clause, subject_mac, subject_ip,
+    last_seen, first_seen, count, state";
+
+fn alert_line(r: &rusqlite::Row<'_>) -> rusqlite::Result<AlertLine> {
+    Ok(AlertLine {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        severity: r.get(2)?,
+        rank: r.get::<_, i64>(3)?.clamp(0, 4) as u8,
+        clause: r.get(4)?,
+        mac: r.get(5)?,
+        ip: r.get(6)?,
+        last_seen: ts(r.get(7)?),
+        first_seen: ts(r.get(8)?),
+        count: r.get::<_, i64>(9)? as u64,
+        state: r.get(10)?,
+        message: r.get(11)?,
+    })
+}
+
+const DEVICE_COLUMNS: &str = "d.mac, d.vendor, a.name, a.role,
+    (SELECT group_concat(ip, ', ') FROM (SELECT ip FROM addresses x WHERE x.mac = d.mac ORDER BY first_seen LIMIT 4)),
+    d.first_seen, d.last_seen, d.bytes_sent + d.bytes_received, a.mac IS NOT NULL,
+    (SELECT count(*) FROM alerts al WHERE al.subject_mac = d.mac AND al.state = 'open')";
+
+fn device_line(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceLine> {
+    Ok(DeviceLine {
+        mac: r.get(0)?,
+        vendor: r.get(1)?,
+        name: r.get(2)?,
+        role: r.get(3)?,
+        addresses: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+        first_seen: ts(r.get(5)?),
+        last_seen: ts(r.get(6)?),
+        bytes: r.get::<_, i64>(7)? as u64,
+        registered: r.get(8)?,
+        open_alerts: r.get::<_, i64>(9)? as u64,
+    })
+}
+
+fn count(conn: &Connection, sql: &str) -> rusqlite::Result<u64> {
+    conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
+}

@@ -1,0 +1,155 @@
+//! The alert list and the selected alert in full: what happened, which
+//! rule it breaks (in the regulation's words), the evidence, the device.
+
+use gapwatch_rules::Lang;
+use gapwatch_rules::clause::clause;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use super::{Screen, kind_title, severity_label, severity_style, subject_text};
+use crate::app::App;
+use crate::store::StateFilter;
+
+/// Draws the alerts pane.
+pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
+    let lang = app.lang;
+    let [list, detail] =
+        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+
+    let f = &app.alert_filter;
+    let state = match (f.state, lang) {
+        (StateFilter::Open, Lang::Zh) => "未处理",
+        (StateFilter::Open, Lang::En) => "open",
+        (StateFilter::Acknowledged, Lang::Zh) => "已确认",
+        (StateFilter::Acknowledged, Lang::En) => "acknowledged",
+        (StateFilter::All, Lang::Zh) => "全部",
+        (StateFilter::All, Lang::En) => "all",
+    };
+    let kind = f.kind.as_deref().map(|k| kind_title(k, lang));
+    let kind = kind.unwrap_or_else(|| lang.pick("全部类型", "all kinds").into());
+    let total = screen.alerts.total;
+    let title = match lang {
+        Lang::Zh => {
+            format!(" 告警 {total} 条 · {state} · ≥{} · {kind} ", severity_label(f.min_rank, lang))
+        }
+        Lang::En => {
+            format!(" Alerts: {total} · {state} · ≥{} · {kind} ", severity_label(f.min_rank, lang))
+        }
+    };
+    let header = Row::new(match lang {
+        Lang::Zh => ["级别", "类型", "对象", "次数", "最近"],
+        Lang::En => ["Sev.", "Kind", "Subject", "Count", "Last seen"],
+    })
+    .style(Style::new().add_modifier(Modifier::BOLD));
+    let rows = screen.alerts.rows.iter().map(|a| {
+        let mark = if a.state == "open" { "" } else { "✓" };
+        Row::new([
+            Cell::from(format!("{mark}{}", severity_label(a.rank, lang)))
+                .style(severity_style(a.rank)),
+            Cell::from(kind_title(&a.kind, lang)),
+            Cell::from(subject_text(a.mac.as_deref(), a.ip.as_deref())),
+            Cell::from(a.count.to_string()),
+            Cell::from(screen.times.short(a.last_seen)),
+        ])
+    });
+    let mut state = TableState::default();
+    if !screen.alerts.rows.is_empty() {
+        state.select(Some((app.alert_selected - screen.alerts_offset) as usize));
+    }
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(6),
+            Constraint::Min(14),
+            Constraint::Length(31),
+            Constraint::Length(6),
+            Constraint::Length(14),
+        ],
+    )
+    .header(header)
+    .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+    .block(Block::new().borders(Borders::ALL).title(title));
+    frame.render_stateful_widget(table, list, &mut state);
+
+    let text = match &screen.alert {
+        None => vec![Line::from(if total == 0 {
+            lang.pick("没有符合筛选条件的告警。", "No alert matches the filter.")
+        } else {
+            ""
+        })],
+        Some(d) => detail_lines(app, screen, d),
+    };
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::ALL).title(lang.pick(" 详情 ", " Detail "))),
+        detail,
+    );
+}
+
+fn detail_lines<'a>(app: &App, screen: &Screen, d: &'a crate::store::AlertDetail) -> Vec<Line<'a>> {
+    let lang = app.lang;
+    let a = &d.line;
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let label = |zh: &'static str, en: &'static str| Span::styled(lang.pick(zh, en), bold);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("[{}] ", severity_label(a.rank, lang)), severity_style(a.rank)),
+            Span::styled(format!("#{} {}", a.id, kind_title(&a.kind, lang)), bold),
+        ]),
+        Line::from(a.message.clone()),
+    ];
+    let explanation = gapwatch_rules::detect::catalog()
+        .iter()
+        .find(|k| k.id == a.kind)
+        .map(|k| k.explanation(lang));
+    if let Some(why) = explanation {
+        lines.push(Line::from(vec![label("说明：", "Why: "), Span::raw(why)]));
+    }
+    let clause_text = clause(&a.clause).map(|c| c.text(lang)).unwrap_or("");
+    lines.push(Line::from(vec![
+        label("条款：", "Clause: "),
+        Span::raw(format!("{} {clause_text}", a.clause)),
+    ]));
+    let device = match &d.device {
+        Some(dev) => {
+            let name =
+                dev.name.clone().unwrap_or_else(|| lang.pick("未登记", "unregistered").into());
+            let role = dev.role.clone().unwrap_or_default();
+            let vendor = dev.vendor.clone();
+            let vendor = vendor.unwrap_or_else(|| lang.pick("厂商未知", "vendor unknown").into());
+            let name = [name, role].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>();
+            format!("{} {} · {vendor} · {}", dev.mac, name.join(" "), dev.addresses)
+        }
+        None => subject_text(a.mac.as_deref(), a.ip.as_deref()),
+    };
+    lines.push(Line::from(vec![label("设备：", "Device: "), Span::raw(device)]));
+    let times = match lang {
+        Lang::Zh => format!(
+            "首次 {} · 最近 {} · 共 {} 次",
+            screen.times.long(a.first_seen),
+            screen.times.long(a.last_seen),
+            a.count
+        ),
+        Lang::En => format!(
+            "first {} · last {} · {} times",
+            screen.times.long(a.first_seen),
+            screen.times.long(a.last_seen),
+            a.count
+        ),
+    };
+    lines.push(Line::from(vec![label("时间：", "When: "), Span::raw(times)]));
+    if let Some((by, at, note)) = &d.ack {
+        let at = screen.times.long(gapwatch_rules::Timestamp::from_nanos(*at));
+        lines.push(Line::from(vec![
+            label("已确认：", "Acknowledged: "),
+            Span::raw(format!("{by} {at} — {note}")),
+        ]));
+    }
+    lines.push(Line::from(label("证据：", "Evidence:")));
+    lines.extend(d.evidence.lines().map(|l| Line::from(l.to_string())));
+    lines
+}

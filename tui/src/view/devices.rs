@@ -1,0 +1,122 @@
+//! The inventory: every device heard, whether the register knows it, and
+//! the selected device's alerts.
+
+use gapwatch_rules::Lang;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use super::{Screen, human_bytes, kind_title, severity_label, severity_style};
+use crate::app::App;
+use crate::store::DeviceSort;
+
+/// Draws the devices pane.
+pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
+    let lang = app.lang;
+    let [list, detail] =
+        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let sort = match (app.device_sort, lang) {
+        (DeviceSort::LastSeen, Lang::Zh) => "按最近出现",
+        (DeviceSort::LastSeen, Lang::En) => "by last seen",
+        (DeviceSort::Unregistered, Lang::Zh) => "未登记优先",
+        (DeviceSort::Unregistered, Lang::En) => "unregistered first",
+        (DeviceSort::Bytes, Lang::Zh) => "按流量",
+        (DeviceSort::Bytes, Lang::En) => "by bytes",
+        (DeviceSort::Mac, Lang::Zh) => "按 MAC",
+        (DeviceSort::Mac, Lang::En) => "by MAC",
+    };
+    let search = if app.search.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} “{}”", lang.pick("搜索", "search"), app.search)
+    };
+    let title = match lang {
+        Lang::Zh => format!(" 设备 {} 台 · {sort}{search} ", screen.devices.total),
+        Lang::En => format!(" Devices: {} · {sort}{search} ", screen.devices.total),
+    };
+    let header = Row::new(match lang {
+        Lang::Zh => ["登记", "MAC", "名称 / 厂商", "角色", "地址", "最近出现"],
+        Lang::En => ["Reg.", "MAC", "Name / vendor", "Role", "Addresses", "Last seen"],
+    })
+    .style(Style::new().add_modifier(Modifier::BOLD));
+    let rows = screen.devices.rows.iter().map(|d| {
+        let registered = if d.registered {
+            Cell::from(lang.pick("是", "yes"))
+        } else {
+            Cell::from(lang.pick("未登记", "NO")).style(severity_style(3))
+        };
+        let name = d.name.clone().or_else(|| d.vendor.clone()).unwrap_or_else(|| "?".into());
+        Row::new([
+            registered,
+            Cell::from(d.mac.clone()),
+            Cell::from(name),
+            Cell::from(d.role.clone().unwrap_or_default()),
+            Cell::from(d.addresses.clone()),
+            Cell::from(screen.times.short(d.last_seen)),
+        ])
+    });
+    let mut state = TableState::default();
+    if !screen.devices.rows.is_empty() {
+        state.select(Some((app.device_selected - screen.devices_offset) as usize));
+    }
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(6),
+            Constraint::Length(17),
+            Constraint::Min(12),
+            Constraint::Length(11),
+            Constraint::Length(16),
+            Constraint::Length(14),
+        ],
+    )
+    .header(header)
+    .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+    .block(Block::new().borders(Borders::ALL).title(title));
+    frame.render_stateful_widget(table, list, &mut state);
+
+    let selected = screen.devices.rows.get((app.device_selected - screen.devices_offset) as usize);
+    let mut lines = Vec::new();
+    if let Some(d) = selected {
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        let none = || lang.pick("（无）", "(none)").to_string();
+        let fields = [
+            (lang.pick("MAC：", "MAC: "), d.mac.clone()),
+            (lang.pick("厂商：", "Vendor: "), d.vendor.clone().unwrap_or_else(none)),
+            (lang.pick("登记名称：", "Registered as: "), d.name.clone().unwrap_or_else(none)),
+            (lang.pick("角色：", "Role: "), d.role.clone().unwrap_or_else(none)),
+            (lang.pick("地址：", "Addresses: "), d.addresses.clone()),
+            (
+                lang.pick("出现：", "Seen: "),
+                format!("{} — {}", screen.times.long(d.first_seen), screen.times.long(d.last_seen)),
+            ),
+            (lang.pick("流量：", "Traffic: "), human_bytes(d.bytes)),
+        ];
+        for (k, v) in fields {
+            lines.push(Line::from(vec![Span::styled(k, bold), Span::raw(v)]));
+        }
+        let heading = match lang {
+            Lang::Zh => format!("告警（未处理 {}）：", d.open_alerts),
+            Lang::En => format!("Alerts ({} open):", d.open_alerts),
+        };
+        lines.push(Line::from(Span::styled(heading, bold)));
+        for a in &screen.device_alerts {
+            let mark = if a.state == "open" { " " } else { "✓" };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{mark}[{}] ", severity_label(a.rank, lang)),
+                    severity_style(a.rank),
+                ),
+                Span::raw(format!("#{} {} · {}", a.id, kind_title(&a.kind, lang), a.message)),
+            ]));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::ALL).title(lang.pick(" 详情 ", " Detail "))),
+        detail,
+    );
+}

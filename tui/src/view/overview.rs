@@ -1,0 +1,180 @@
+//! The overview: one verdict the officer can read from across the room,
+//! why, and the day at a glance.
+
+use gapwatch_rules::Lang;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Sparkline, Table};
+
+use super::{Screen, human_bytes, severity_label, severity_style};
+use crate::app::App;
+use crate::store::{Overview, Verdict};
+
+/// The verdict as a short text and its style (the text alone says it).
+pub fn verdict_text(o: &Overview, lang: Lang) -> (&'static str, Style) {
+    match o.verdict() {
+        Verdict::Isolated => (
+            lang.pick("● 隔离正常", "● ISOLATED"),
+            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+        ),
+        Verdict::Breach => (
+            lang.pick("▲ 发现异常", "▲ BREACH FOUND"),
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ),
+        Verdict::Blind => (
+            lang.pick("■ 传感器失明", "■ SENSOR BLIND"),
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ),
+    }
+}
+
+fn verdict_reason(o: &Overview, lang: Lang) -> String {
+    match (o.verdict(), lang) {
+        (Verdict::Blind, Lang::Zh) => {
+            "尚未收到任何数据帧：检查镜像端口与传感器，在此之前无法证明加工网已隔离".into()
+        }
+        (Verdict::Blind, Lang::En) => {
+            "no frame heard yet: check the mirror port and the sensor; until then isolation cannot be shown".into()
+        }
+        (Verdict::Breach, Lang::Zh) => format!(
+            "{} 条中级及以上告警未处理：到“告警”页逐条核实并确认",
+            o.open_by_severity[2..].iter().sum::<u64>()
+        ),
+        (Verdict::Breach, Lang::En) => format!(
+            "{} open alerts of medium severity or above: work through them in Alerts",
+            o.open_by_severity[2..].iter().sum::<u64>()
+        ),
+        (Verdict::Isolated, Lang::Zh) => {
+            "传感器持续收到数据，没有中级及以上的未处理告警".into()
+        }
+        (Verdict::Isolated, Lang::En) => {
+            "the sensor hears the LAN and no alert of medium severity or above is open".into()
+        }
+    }
+}
+
+/// Draws the overview.
+pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
+    let lang = app.lang;
+    let o = &screen.overview;
+    let [verdict, counts, rate, exports] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Length(4),
+        Constraint::Length(5),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+
+    let (text, style) = verdict_text(o, lang);
+    let site = o.site.clone().unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(Span::styled(format!(" {text} "), style)),
+            Line::from(verdict_reason(o, lang)),
+        ])
+        .block(Block::new().borders(Borders::ALL).title(format!(" gapwatch {site} "))),
+        verdict,
+    );
+
+    let mut by_severity = vec![Span::raw(lang.pick("未处理告警：", "Open alerts: "))];
+    for rank in (0..5u8).rev() {
+        let n = o.open_by_severity[usize::from(rank)];
+        let style = if n > 0 { severity_style(rank) } else { Style::new() };
+        by_severity.push(Span::styled(format!("{} {n}", severity_label(rank, lang)), style));
+        by_severity.push(Span::raw("  "));
+    }
+    by_severity.push(Span::raw(format!(
+        "{} {}",
+        lang.pick("已确认", "acknowledged"),
+        o.acknowledged
+    )));
+    let unregistered = match (o.unregistered, lang) {
+        (Some(n), Lang::Zh) => format!("，未登记 {n}"),
+        (Some(n), Lang::En) => format!(", unregistered {n}"),
+        (None, Lang::Zh) => "（资产盘点模式，无登记表）".into(),
+        (None, Lang::En) => " (inventory mode: no register)".into(),
+    };
+    let devices = match lang {
+        Lang::Zh => {
+            format!("设备：共 {}{unregistered}，近 24 小时出现 {}", o.devices, o.seen_last_day)
+        }
+        Lang::En => {
+            format!(
+                "Devices: {}{unregistered}, seen in the last 24 h {}",
+                o.devices, o.seen_last_day
+            )
+        }
+    };
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(by_severity), Line::from(devices)])
+            .block(Block::new().borders(Borders::ALL)),
+        counts,
+    );
+
+    let last = match o.last_frame {
+        Some(t) => screen.times.short(t),
+        None => lang.pick("从未", "never").into(),
+    };
+    let state = match (o.recording, lang) {
+        (true, Lang::Zh) => "正在记录",
+        (true, Lang::En) => "recording",
+        (false, Lang::Zh) => "记录已结束",
+        (false, Lang::En) => "not recording",
+    };
+    let peak = o.per_minute.iter().max().copied().unwrap_or(0);
+    let title = match lang {
+        Lang::Zh => format!(" 帧/分钟（近 60 分钟，峰值 {peak}）· 最后一帧 {last} · {state} "),
+        Lang::En => {
+            format!(" Frames/min (60 min, peak {peak}) · last frame {last} · {state} ")
+        }
+    };
+    frame.render_widget(
+        Sparkline::default()
+            .data(&o.per_minute)
+            .block(Block::new().borders(Borders::ALL).title(title)),
+        rate,
+    );
+
+    let header = Row::new(match lang {
+        Lang::Zh => ["导出工作站", "MAC", "收到", "发出", "往来设备"],
+        Lang::En => ["Export station", "MAC", "Received", "Sent", "Peers"],
+    })
+    .style(Style::new().add_modifier(Modifier::BOLD));
+    let rows = o.exports.iter().map(|e| {
+        Row::new([
+            Cell::from(e.name.clone()),
+            Cell::from(e.mac.clone()),
+            Cell::from(human_bytes(e.bytes_in)),
+            Cell::from(human_bytes(e.bytes_out)),
+            Cell::from(e.peers.to_string()),
+        ])
+    });
+    let title = if o.exports.is_empty() {
+        lang.pick(
+            " 导出台账（近 24 小时）：策略中没有导出工作站 ",
+            " Export ledger (last 24 h): no export station in the policy ",
+        )
+    } else {
+        lang.pick(
+            " 导出台账（近 24 小时，按整点汇总） ",
+            " Export ledger (last 24 h, summed each hour) ",
+        )
+    };
+    frame.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Min(16),
+                Constraint::Length(17),
+                Constraint::Length(10),
+                Constraint::Length(10),
+                Constraint::Length(8),
+            ],
+        )
+        .header(header)
+        .block(Block::new().borders(Borders::ALL).title(title)),
+        exports,
+    );
+}
