@@ -84,9 +84,13 @@ pub struct App {
     pub alert_filter: AlertFilter,
     /// Selected alert: index into the filtered list.
     pub alert_selected: u64,
-    /// Id of the selected alert, as last fetched (set by the caller).
+    /// Id of the selected alert if it is open, as last fetched (set by
+    /// the caller): what `a` acknowledges.
     pub selected_alert_id: Option<i64>,
-    /// Kinds that have alerts, for the kind filter (set by the caller).
+    /// The alert the selection stays on while new alerts push it down the
+    /// list (set by the caller; cleared when the officer moves).
+    pub alert_anchor: Option<i64>,
+    /// Kinds the kind filter cycles through: the catalog's.
     pub kinds: Vec<String>,
     /// Device search text.
     pub search: String,
@@ -112,7 +116,8 @@ impl App {
             alert_filter: AlertFilter::default(),
             alert_selected: 0,
             selected_alert_id: None,
-            kinds: Vec::new(),
+            alert_anchor: None,
+            kinds: gapwatch_rules::detect::catalog().iter().map(|k| k.id.to_string()).collect(),
             search: String::new(),
             device_sort: DeviceSort::default(),
             device_selected: 0,
@@ -214,10 +219,12 @@ impl App {
                     StateFilter::All => StateFilter::Open,
                 };
                 self.alert_selected = 0;
+                self.alert_anchor = None;
             }
             KeyCode::Char('v') => {
                 self.alert_filter.min_rank = (self.alert_filter.min_rank + 1) % 5;
                 self.alert_selected = 0;
+                self.alert_anchor = None;
             }
             KeyCode::Char('t') => {
                 let current = self.alert_filter.kind.as_ref();
@@ -227,6 +234,7 @@ impl App {
                     Some(i) => self.kinds.get(i + 1).cloned(),
                 };
                 self.alert_selected = 0;
+                self.alert_anchor = None;
             }
             _ => {}
         }
@@ -258,6 +266,7 @@ impl App {
     }
 
     fn move_selection(&mut self, by: i64) {
+        self.alert_anchor = None;
         let last = self.rows.saturating_sub(1) as i64;
         let slot = match self.tab {
             Tab::Alerts => &mut self.alert_selected,

@@ -285,16 +285,7 @@ impl Store {
     /// The overview pane.
     pub fn overview(&self) -> rusqlite::Result<Overview> {
         let c = &self.conn;
-        let mut o = Overview::default();
-        let mut stmt = c.prepare_cached(
-            "SELECT severity_rank, count(*) FROM alerts WHERE state = 'open' GROUP BY severity_rank",
-        )?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
-            let (rank, n) = row?;
-            if let Some(slot) = o.open_by_severity.get_mut(rank.clamp(0, 4) as usize) {
-                *slot += n as u64;
-            }
-        }
+        let mut o = self.status()?;
         o.acknowledged = count(c, "SELECT count(*) FROM alerts WHERE state = 'acknowledged'")?;
         o.devices = count(c, "SELECT count(*) FROM devices")?;
         let assets = count(c, "SELECT count(*) FROM assets")?;
@@ -304,22 +295,6 @@ impl Store {
                 "SELECT count(*) FROM devices d WHERE NOT EXISTS
                    (SELECT 1 FROM assets a WHERE a.mac = d.mac)",
             )?);
-        }
-        let last: Option<i64> = c.query_row("SELECT max(minute) FROM traffic", [], |r| r.get(0))?;
-        let last_run: Option<(Option<i64>, String, Option<String>)> = c
-            .query_row("SELECT last_ts, status, site FROM runs ORDER BY id DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
-        if let Some((last_ts, status, site)) = last_run {
-            o.recording = status == "running";
-            o.site = site;
-            o.last_frame = last_ts.map(ts);
-        }
-        // A run still recording has no last_ts yet: its minutes tell.
-        if let Some(minute) = last {
-            let end = ts(minute).plus_secs(60);
-            o.last_frame = Some(o.last_frame.map_or(end, |t| t.max(ts(minute))));
         }
         let Some(last) = o.last_frame else {
             return Ok(o);
@@ -350,16 +325,46 @@ impl Store {
         Ok(o)
     }
 
+    /// What the header's verdict needs, and nothing else (the other fields
+    /// of [`Overview`] stay empty): open alerts by severity, the last frame,
+    /// whether a run is recording, the site.
+    pub fn status(&self) -> rusqlite::Result<Overview> {
+        let c = &self.conn;
+        let mut o = Overview::default();
+        let mut stmt = c.prepare_cached(
+            "SELECT severity_rank, count(*) FROM alerts WHERE state = 'open' GROUP BY severity_rank",
+        )?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+            let (rank, n) = row?;
+            if let Some(slot) = o.open_by_severity.get_mut(rank.clamp(0, 4) as usize) {
+                *slot += n as u64;
+            }
+        }
+        let last: Option<i64> = c.query_row("SELECT max(minute) FROM traffic", [], |r| r.get(0))?;
+        let last_run: Option<(Option<i64>, String, Option<String>)> = c
+            .query_row("SELECT last_ts, status, site FROM runs ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        if let Some((last_ts, status, site)) = last_run {
+            o.recording = status == "running";
+            o.site = site;
+            o.last_frame = last_ts.map(ts);
+        }
+        // A run still recording has no last_ts yet: its minutes tell.
+        if let Some(minute) = last {
+            let end = ts(minute).plus_secs(60);
+            o.last_frame = Some(o.last_frame.map_or(end, |t| t.max(ts(minute))));
+        }
+        Ok(o)
+    }
+
     fn exports(&self, since: i64) -> rusqlite::Result<Vec<ExportLine>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.name, a.mac,
-                    coalesce((SELECT sum(CASE WHEN f.resp_mac = a.mac THEN f.orig_bytes ELSE f.resp_bytes END)
-                              FROM flows f WHERE (f.resp_mac = a.mac OR f.orig_mac = a.mac) AND f.hour >= ?1), 0),
-                    coalesce((SELECT sum(CASE WHEN f.resp_mac = a.mac THEN f.resp_bytes ELSE f.orig_bytes END)
-                              FROM flows f WHERE (f.resp_mac = a.mac OR f.orig_mac = a.mac) AND f.hour >= ?1), 0),
-                    (SELECT count(DISTINCT CASE WHEN f.resp_mac = a.mac THEN f.orig_mac ELSE f.resp_mac END)
-                       FROM flows f WHERE (f.resp_mac = a.mac OR f.orig_mac = a.mac) AND f.hour >= ?1)
-             FROM assets a WHERE a.role = 'export' ORDER BY a.name",
+            "SELECT a.name, a.mac, coalesce(sum(l.bytes_in), 0), coalesce(sum(l.bytes_out), 0),
+                    count(DISTINCT l.peer)
+             FROM assets a LEFT JOIN export_ledger l ON l.station = a.mac AND l.hour >= ?1
+             WHERE a.role = 'export' GROUP BY a.mac ORDER BY a.name, a.mac",
         )?;
         // The hour bucket holding `since` counts whole: a day's ledger.
         let since = ts(since).hour_start().as_nanos();
@@ -383,36 +388,45 @@ impl Store {
         offset: u64,
         limit: u64,
     ) -> rusqlite::Result<Page<AlertLine>> {
-        let states: &[&str] = match filter.state {
-            StateFilter::Open => &["open", "open"],
-            StateFilter::Acknowledged => &["acknowledged", "acknowledged"],
-            StateFilter::All => &["open", "acknowledged"],
-        };
-        let kind = filter.kind.as_deref().unwrap_or("");
-        let filter_sql = "state IN (?1, ?2) AND severity_rank >= ?3 AND (?4 = '' OR kind = ?4)";
+        // One state: the index on (state, rank, last seen, id) gives the
+        // order; every state: the one on (rank, last seen, id). Either way
+        // no sort, and the offset walks the index.
+        let (state, kind) = filter_values(filter);
+        let index = if state.is_empty() { "alerts_by_rank" } else { "alerts_by_state" };
+        let filter_sql = alert_filter_sql(state);
         let total: i64 = self.conn.query_row(
             &format!("SELECT count(*) FROM alerts WHERE {filter_sql}"),
-            params![states[0], states[1], filter.min_rank, kind],
+            params![state, filter.min_rank, kind],
             |r| r.get(0),
         )?;
         let message = lang.pick("message_zh", "message_en");
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {ALERT_COLUMNS}, {message} FROM alerts WHERE {filter_sql}
-             ORDER BY severity_rank DESC, last_seen DESC, id DESC LIMIT ?5 OFFSET ?6"
+            "SELECT {ALERT_COLUMNS}, {message} FROM alerts INDEXED BY {index} WHERE {filter_sql}
+             ORDER BY severity_rank DESC, last_seen DESC, id LIMIT ?4 OFFSET ?5"
         ))?;
         let rows = stmt.query_map(
-            params![states[0], states[1], filter.min_rank, kind, limit as i64, offset as i64],
+            params![state, filter.min_rank, kind, limit as i64, offset as i64],
             alert_line,
         )?;
         Ok(Page { rows: rows.collect::<rusqlite::Result<_>>()?, total: total as u64 })
     }
 
-    /// The kinds that have alerts, for the kind filter.
-    pub fn alert_kinds(&self) -> rusqlite::Result<Vec<String>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT DISTINCT kind FROM alerts ORDER BY kind")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        rows.collect()
+    /// Where alert `id` stands in the list `filter` gives, if it is in it.
+    pub fn alert_position(&self, filter: &AlertFilter, id: i64) -> rusqlite::Result<Option<u64>> {
+        let (state, kind) = filter_values(filter);
+        let filter_sql = alert_filter_sql(state);
+        let sql = format!(
+            "SELECT (SELECT count(*) FROM alerts WHERE {filter_sql}
+                       AND (severity_rank > t.severity_rank
+                            OR (severity_rank = t.severity_rank AND (last_seen > t.last_seen
+                                OR (last_seen = t.last_seen AND id < t.id)))))
+             FROM alerts t WHERE t.id = ?4 AND (?1 = '' OR t.state = ?1)
+               AND t.severity_rank >= ?2 AND (?3 = '' OR t.kind = ?3)"
+        );
+        self.conn
+            .query_row(&sql, params![state, filter.min_rank, kind, id], |r| r.get::<_, i64>(0))
+            .optional()
+            .map(|n| n.map(|n| n as u64))
     }
 
     /// One alert in full.
@@ -462,20 +476,35 @@ impl Store {
         let pattern = format!("%{}%", search.trim().replace(['%', '_'], ""));
         let matching = "(?1 = '%%' OR d.mac LIKE ?1 OR d.vendor LIKE ?1 OR a.name LIKE ?1
              OR a.role LIKE ?1 OR EXISTS (SELECT 1 FROM addresses x WHERE x.mac = d.mac AND x.ip LIKE ?1))";
-        let total: i64 = self.conn.query_row(
-            &format!(
-                "SELECT count(*) FROM devices d LEFT JOIN assets a ON a.mac = d.mac WHERE {matching}"
-            ),
-            [&pattern],
-            |r| r.get(0),
-        )?;
+        // The page is chosen on plain columns first, counting the matches
+        // in the same pass; the per-device subqueries then run for its
+        // rows only, not for every device.
+        let order = sort.order_by();
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {DEVICE_COLUMNS} FROM devices d LEFT JOIN assets a ON a.mac = d.mac
-             WHERE {matching} ORDER BY {} LIMIT ?2 OFFSET ?3",
-            sort.order_by()
+            "WITH page AS (SELECT d.mac, count(*) OVER () AS total
+                           FROM devices d LEFT JOIN assets a ON a.mac = d.mac
+                           WHERE {matching} ORDER BY {order} LIMIT ?2 OFFSET ?3)
+             SELECT {DEVICE_COLUMNS}, page.total FROM page JOIN devices d ON d.mac = page.mac
+             LEFT JOIN assets a ON a.mac = d.mac ORDER BY {order}"
         ))?;
-        let rows = stmt.query_map(params![pattern, limit as i64, offset as i64], device_line)?;
-        Ok(Page { rows: rows.collect::<rusqlite::Result<_>>()?, total: total as u64 })
+        let mut total = None;
+        let rows = stmt.query_map(params![pattern, limit as i64, offset as i64], |r| {
+            total = Some(r.get::<_, i64>(10)?);
+            device_line(r)
+        })?;
+        let rows: Vec<DeviceLine> = rows.collect::<rusqlite::Result<_>>()?;
+        let total = match total {
+            Some(n) => n,
+            // Past the end: nothing on the page to carry the count.
+            None => self.conn.query_row(
+                &format!(
+                    "SELECT count(*) FROM devices d LEFT JOIN assets a ON a.mac = d.mac WHERE {matching}"
+                ),
+                [&pattern],
+                |r| r.get(0),
+            )?,
+        };
+        Ok(Page { rows, total: total as u64 })
     }
 
     /// One device.
@@ -547,6 +576,25 @@ impl Store {
         })?;
         rows.collect()
     }
+}
+
+/// The state (empty for every state) and kind (empty for every kind) a
+/// filter binds as `?1` and `?3`.
+fn filter_values(filter: &AlertFilter) -> (&'static str, &str) {
+    let state = match filter.state {
+        StateFilter::Open => "open",
+        StateFilter::Acknowledged => "acknowledged",
+        StateFilter::All => "",
+    };
+    (state, filter.kind.as_deref().unwrap_or(""))
+}
+
+/// The WHERE clause of an alert filter over `?1` state, `?2` lowest rank,
+/// `?3` kind. The state is spelled out when there is one, not
+/// `?1 = '' OR …`, so the index on it is used.
+fn alert_filter_sql(state: &str) -> String {
+    let state_sql = if state.is_empty() { "?1 = ''" } else { "state = ?1" };
+    format!("{state_sql} AND severity_rank >= ?2 AND (?3 = '' OR kind = ?3)")
 }
 
 const ALERT_COLUMNS: &str = "id, kind, severity, severity_rank, clause, subject_mac, subject_ip,

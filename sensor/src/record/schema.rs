@@ -152,6 +152,18 @@ CREATE TABLE traffic (
     bytes       INTEGER NOT NULL
 );
 CREATE INDEX devices_by_last_seen ON devices(last_seen);
+-- Traffic with each export station (policy role 'export') per hour and
+-- peer, kept as volumes are written, so the export ledger (clause 5.9)
+-- never scans the flows.
+CREATE TABLE export_ledger (
+    hour        INTEGER NOT NULL,           -- start of the UTC hour, ns
+    station     TEXT NOT NULL,              -- the export station's MAC
+    peer        TEXT NOT NULL,              -- the other side's MAC ('' if none)
+    bytes_in    INTEGER NOT NULL,           -- received by the station
+    bytes_out   INTEGER NOT NULL,           -- sent by the station
+    connections INTEGER NOT NULL,
+    PRIMARY KEY (hour, station, peer)
+);
 -- The site a run watched, so times are shown in its zone.
 ALTER TABLE runs ADD COLUMN site TEXT;
 ALTER TABLE runs ADD COLUMN timezone TEXT;            -- IANA name

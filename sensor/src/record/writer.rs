@@ -158,8 +158,14 @@ impl Recorder {
         }
         tx.commit().map_err(err)?;
         let (tx, rx) = sync_channel(CHANNEL_DEPTH);
-        let mut writer =
-            Writer { conn, path: path.to_path_buf(), run_id, jsonl, written: FxHashMap::default() };
+        let mut writer = Writer {
+            conn,
+            path: path.to_path_buf(),
+            run_id,
+            jsonl,
+            written: FxHashMap::default(),
+            exports: policy.assets().iter().filter(|a| a.role == "export").map(|a| a.mac).collect(),
+        };
         let thread = std::thread::Builder::new()
             .name("gapwatch-writer".into())
             .spawn(move || writer.run(rx))
@@ -227,6 +233,9 @@ struct Writer {
     /// Device counters already written in this run, so each snapshot adds
     /// only its difference to totals that may span several runs.
     written: FxHashMap<MacAddr, [u64; 4]>,
+    /// The export stations of the policy, whose traffic is also kept in
+    /// the export ledger.
+    exports: Vec<MacAddr>,
 }
 
 impl Writer {
@@ -266,7 +275,10 @@ impl Writer {
             match record {
                 Record::Device(d) if last_snapshot.get(&d.mac) != Some(&i) => {}
                 Record::Device(d) => write_device(&mut rows, d, &mut self.written)?,
-                Record::Volume(v) => write_volume(&mut rows.insert_volume, v)?,
+                Record::Volume(v) => {
+                    write_volume(&mut rows.insert_volume, v)?;
+                    add_to_ledger(&mut rows.add_ledger, &self.exports, v)?;
+                }
                 Record::Alert(a) => {
                     let id = write_alert(&tx, a)?;
                     if !touched.contains(&id) {
@@ -326,6 +338,7 @@ struct RowStatements<'tx> {
     upsert_device: rusqlite::CachedStatement<'tx>,
     upsert_address: rusqlite::CachedStatement<'tx>,
     add_traffic: rusqlite::CachedStatement<'tx>,
+    add_ledger: rusqlite::CachedStatement<'tx>,
 }
 
 impl<'tx> RowStatements<'tx> {
@@ -335,6 +348,7 @@ impl<'tx> RowStatements<'tx> {
             upsert_device: tx.prepare_cached(UPSERT_DEVICE)?,
             upsert_address: tx.prepare_cached(UPSERT_ADDRESS)?,
             add_traffic: tx.prepare_cached(ADD_TRAFFIC)?,
+            add_ledger: tx.prepare_cached(ADD_LEDGER)?,
         })
     }
 }
@@ -356,6 +370,43 @@ const ADD_TRAFFIC: &str = "INSERT INTO traffic (minute, packets, bytes) VALUES (
      ON CONFLICT(minute) DO UPDATE SET
        packets = packets + excluded.packets,
        bytes = bytes + excluded.bytes";
+
+/// Adds an hour of a station's traffic with one peer.
+const ADD_LEDGER: &str =
+    "INSERT INTO export_ledger (hour, station, peer, bytes_in, bytes_out, connections)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT(hour, station, peer) DO UPDATE SET
+       bytes_in = bytes_in + excluded.bytes_in,
+       bytes_out = bytes_out + excluded.bytes_out,
+       connections = connections + excluded.connections";
+
+/// Enters `v` in the export ledger for each side of it that is an export
+/// station.
+fn add_to_ledger(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    exports: &[MacAddr],
+    v: &HourlyVolume,
+) -> rusqlite::Result<()> {
+    let sides = [
+        (v.responder.mac, v.initiator.mac, v.orig_bytes, v.resp_bytes),
+        (v.initiator.mac, v.responder.mac, v.resp_bytes, v.orig_bytes),
+    ];
+    for (station, peer, bytes_in, bytes_out) in sides {
+        let Some(station) = station.filter(|m| exports.contains(m)) else {
+            continue;
+        };
+        let peer = peer.map(MacAddr::text);
+        stmt.execute(params![
+            ns(v.hour),
+            station.text().as_str(),
+            text_or_empty(&peer),
+            bytes_in as i64,
+            bytes_out as i64,
+            v.connections as i64
+        ])?;
+    }
+    Ok(())
+}
 
 /// Widens the span an address was used in.
 const UPSERT_ADDRESS: &str =

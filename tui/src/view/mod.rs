@@ -84,7 +84,8 @@ pub fn list_rows(height: u16) -> u64 {
 /// rows the current list has and which alert is selected.
 pub fn fetch(store: &Store, app: &mut App, size: Rect) -> rusqlite::Result<Screen> {
     let mut s = Screen {
-        overview: store.overview()?,
+        // The header's verdict needs little; the overview pane all of it.
+        overview: if app.tab == Tab::Overview { store.overview()? } else { store.status()? },
         times: Times { zone: Some(store.zone().clone()) },
         ..Screen::default()
     };
@@ -92,7 +93,11 @@ pub fn fetch(store: &Store, app: &mut App, size: Rect) -> rusqlite::Result<Scree
     match app.tab {
         Tab::Overview => {}
         Tab::Alerts => {
-            app.kinds = store.alert_kinds()?;
+            if let Some(id) = app.alert_anchor
+                && let Some(at) = store.alert_position(&app.alert_filter, id)?
+            {
+                app.alert_selected = at;
+            }
             let (filter, lang) = (&app.alert_filter, app.lang);
             (s.alerts, s.alerts_offset) = paged(&mut app.alert_selected, page, |offset| {
                 store.alerts(filter, lang, offset, page)
@@ -100,6 +105,7 @@ pub fn fetch(store: &Store, app: &mut App, size: Rect) -> rusqlite::Result<Scree
             app.rows = s.alerts.total;
             let picked = s.alerts.rows.get((app.alert_selected - s.alerts_offset) as usize);
             app.selected_alert_id = picked.filter(|a| a.state == "open").map(|a| a.id);
+            app.alert_anchor = picked.map(|a| a.id);
             s.alert = match picked {
                 Some(a) => store.alert(a.id, app.lang)?,
                 None => None,
