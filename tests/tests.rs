@@ -4,6 +4,7 @@
 mod util;
 
 mod bad_input;
+mod dashboard;
 mod public_captures;
 mod runs;
 mod scenarios;
