@@ -123,16 +123,22 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         (false, Lang::Zh) => "记录已结束",
         (false, Lang::En) => "not recording",
     };
-    let peak = o.per_minute.iter().max().copied().unwrap_or(0);
+    // Frames per second, averaged over each minute (rounded up, so a
+    // minute with a single frame still shows).
+    let per_second: Vec<u64> = o.per_minute.iter().map(|n| n.div_ceil(60)).collect();
+    let peak = per_second.iter().max().copied().unwrap_or(0);
+    let now = per_second.last().copied().unwrap_or(0);
     let title = match lang {
-        Lang::Zh => format!(" 帧/分钟（近 60 分钟，峰值 {peak}）· 最后一帧 {last} · {state} "),
-        Lang::En => {
-            format!(" Frames/min (60 min, peak {peak}) · last frame {last} · {state} ")
-        }
+        Lang::Zh => format!(
+            " 帧/秒（分钟均值，当前 {now}，峰值 {peak}）· 最后一帧 {last} · {state} "
+        ),
+        Lang::En => format!(
+            " Frames/s (per-minute average, now {now}, peak {peak}) · last frame {last} · {state} "
+        ),
     };
     frame.render_widget(
         Sparkline::default()
-            .data(&o.per_minute)
+            .data(&per_second)
             .block(Block::new().borders(Borders::ALL).title(title)),
         rate,
     );
