@@ -135,6 +135,26 @@ pub enum Command {
     Alerts(ListArgs),
     /// Totals: frames, captures, decode errors.
     Stats(ListArgs),
+    /// The action log (三员分离): what the officers did, hash-chained.
+    Audit {
+        /// List it, or verify it.
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
+}
+
+/// What to do with the action log.
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// List every action, oldest first.
+    Log(ListArgs),
+    /// Check the hash chain: exit 0 when intact, 1 (with the first broken
+    /// row) when a row was changed, inserted or removed.
+    Verify {
+        /// The database.
+        #[arg(long)]
+        db: PathBuf,
+    },
 }
 
 /// Flags shared by the listing commands.

@@ -16,10 +16,10 @@ use std::sync::atomic::AtomicBool;
 
 use clap::Parser;
 use gapwatch_rules::{Lang, Policy};
-use gapwatch_sensor::record::{self, query};
+use gapwatch_sensor::record::{self, audit, query};
 use gapwatch_sensor::replay::{self, FileOutcome, ReplayConfig, ReplaySummary};
 
-use cli::{Cli, Command, Format, ListArgs};
+use cli::{AuditCommand, Cli, Command, Format, ListArgs};
 use error::AppError;
 
 fn main() -> ExitCode {
@@ -67,6 +67,10 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
         Command::Stats(args) => {
             list(&args, |conn| Ok(output::stats(&query::stats(conn)?, args.format, lang)))
         }
+        Command::Audit { what: AuditCommand::Log(args) } => {
+            list(&args, |conn| Ok(output::actions(&audit::actions(conn)?, args.format, lang)))
+        }
+        Command::Audit { what: AuditCommand::Verify { db } } => cmd_audit_verify(lang, &db),
     }
 }
 
@@ -356,6 +360,31 @@ fn dashboard(lang: Lang, db: &Path, officer: String) -> Result<(), AppError> {
         refresh: std::time::Duration::from_secs(1),
     };
     gapwatch_tui::run(opts).map_err(|e| AppError::Usage(e.message(lang)))
+}
+
+/// Walks the action log's hash chain: 0 when intact, 1 when broken.
+fn cmd_audit_verify(lang: Lang, db: &Path) -> Result<ExitCode, AppError> {
+    let conn = record::open_read_only(db)?;
+    let checked =
+        audit::verify(&conn).map_err(|e| AppError::Sqlite(format!("{}: {e}", db.display())))?;
+    let (line, code) = match (checked, lang) {
+        (Ok(n), Lang::Zh) => (format!("审计日志完整：{n} 条操作，哈希链无断点"), ExitCode::SUCCESS),
+        (Ok(n), Lang::En) => {
+            (format!("action log intact: {n} actions, hash chain unbroken"), ExitCode::SUCCESS)
+        }
+        (Err(id), Lang::Zh) => (
+            format!("审计日志在第 {id} 条断开：该条或其前一条被改动、插入或删除"),
+            ExitCode::from(1),
+        ),
+        (Err(id), Lang::En) => (
+            format!(
+                "action log broken at row {id}: it or the row before it was changed, inserted or removed"
+            ),
+            ExitCode::from(1),
+        ),
+    };
+    writeln!(std::io::stdout(), "{line}").map_err(AppError::from_stdout)?;
+    Ok(code)
 }
 
 fn list(

@@ -6,7 +6,8 @@
 use std::io::IsTerminal;
 
 use comfy_table::{ContentArrangement, Table, presets};
-use gapwatch_rules::{Alert, Lang};
+use gapwatch_rules::{Alert, Lang, Timestamp};
+use gapwatch_sensor::record::audit::Action;
 use gapwatch_sensor::record::query::{DeviceInfo, FlowInfo, Stats};
 use serde::Serialize;
 
@@ -351,6 +352,64 @@ pub fn stats(s: &Stats, format: Format, lang: Lang) -> String {
                 let status =
                     c.error.clone().unwrap_or_else(|| lang.pick("完整", "complete").to_string());
                 t.add_row(vec![c.path.clone(), format!("{} ({status})", c.packets)]);
+            }
+            format!("{t}\n")
+        }
+    }
+}
+
+/// The action log.
+pub fn actions(rows: &[Action], format: Format, lang: Lang) -> String {
+    let at = |a: &Action| Timestamp::from_nanos(a.at).rfc3339();
+    match format {
+        Format::Json => json(
+            &rows
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "id": a.id, "at": at(a), "actor": a.actor, "role": a.role,
+                        "action": a.action, "target": a.target, "note": a.note,
+                        "prev_hash": a.prev_hash, "hash": a.hash,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Format::Csv => csv(
+            &["id", "at", "actor", "role", "action", "target", "note", "prev_hash", "hash"],
+            rows.iter().map(|a| {
+                vec![
+                    a.id.to_string(),
+                    at(a),
+                    a.actor.clone(),
+                    a.role.clone(),
+                    a.action.clone(),
+                    a.target.clone(),
+                    a.note.clone(),
+                    a.prev_hash.clone(),
+                    a.hash.clone(),
+                ]
+            }),
+        ),
+        Format::Table => {
+            let mut t = table(match lang {
+                Lang::Zh => {
+                    vec!["序号", "时间 (UTC)", "操作人", "角色", "操作", "对象", "说明", "哈希"]
+                }
+                Lang::En => {
+                    vec!["id", "at (UTC)", "actor", "role", "action", "target", "note", "hash"]
+                }
+            });
+            for a in rows {
+                t.add_row(vec![
+                    a.id.to_string(),
+                    at(a),
+                    a.actor.clone(),
+                    a.role.clone(),
+                    a.action.clone(),
+                    a.target.clone(),
+                    a.note.clone(),
+                    a.hash.chars().take(12).collect(),
+                ]);
             }
             format!("{t}\n")
         }

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod audit;
 mod bad_input;
 mod dashboard;
 mod public_captures;

@@ -129,9 +129,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     let peak = per_second.iter().max().copied().unwrap_or(0);
     let now = per_second.last().copied().unwrap_or(0);
     let title = match lang {
-        Lang::Zh => format!(
-            " 帧/秒（分钟均值，当前 {now}，峰值 {peak}）· 最后一帧 {last} · {state} "
-        ),
+        Lang::Zh => {
+            format!(" 帧/秒（分钟均值，当前 {now}，峰值 {peak}）· 最后一帧 {last} · {state} ")
+        }
         Lang::En => format!(
             " Frames/s (per-minute average, now {now}, peak {peak}) · last frame {last} · {state} "
         ),
