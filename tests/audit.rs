@@ -14,8 +14,14 @@ fn the_auditor_lists_and_verifies_the_action_log() {
     ok(replay(&db, Some(&demo.join("policy.toml")), &[&demo.join("capture.pcap")]));
     let mut conn = record::open_read_write(&db).unwrap();
     for id in [1, 2] {
-        audit::acknowledge(&mut conn, id, "王芳", &format!("核实 #{id}"), 1_772_445_600_000_000_000)
-            .unwrap();
+        audit::acknowledge(
+            &mut conn,
+            id,
+            "王芳",
+            &format!("核实 #{id}"),
+            1_772_445_600_000_000_000,
+        )
+        .unwrap();
     }
 
     let o = ok(gapwatch(["audit", "log", "--db", db.to_str().unwrap(), "--format", "json"]));
