@@ -335,14 +335,15 @@ fn cmd_demo_dashboard(
     shown?;
     let summary = replayed?;
     let packets = summary.totals.packets;
+    let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or("gapwatch".into());
     let line = match lang {
         Lang::Zh => format!(
-            "演示数据库：{}（已回放 {packets} 个数据包；可用 gapwatch tui --db {} 再次打开）",
+            "演示数据库：{}（已回放 {packets} 个数据包）\n再次打开：{exe} tui --db {}",
             db.display(),
             db.display()
         ),
         Lang::En => format!(
-            "Demo database: {} ({packets} packets replayed; reopen with gapwatch tui --db {})",
+            "Demo database: {} ({packets} packets replayed)\nReopen it: {exe} tui --db {}",
             db.display(),
             db.display()
         ),

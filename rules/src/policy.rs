@@ -28,6 +28,7 @@ use jiff::civil::{DateTime, Time, Weekday};
 use jiff::tz::{Offset, TimeZone};
 use rustc_hash::FxHashMap;
 
+use crate::Lang;
 use crate::net::MacAddr;
 use crate::time::Timestamp;
 
@@ -36,6 +37,23 @@ pub use error::{PolicyError, PolicyErrorKind};
 /// Roles every policy knows, even without a `[roles]` table.
 pub const BUILTIN_ROLES: [&str; 8] =
     ["workstation", "scanner", "fileserver", "export", "printer", "switch", "server", "other"];
+
+/// A role's name shown to people: built-in roles in `lang`, a site's own
+/// roles as the policy spells them.
+pub fn role_label(role: &str, lang: Lang) -> &str {
+    let zh = match role {
+        "workstation" => "工作站",
+        "scanner" => "扫描仪",
+        "fileserver" => "文件服务器",
+        "export" => "导出工作站",
+        "printer" => "打印机",
+        "switch" => "交换机",
+        "server" => "服务器",
+        "other" => "其他",
+        _ => return role,
+    };
+    lang.pick(zh, role)
+}
 
 /// The time zone used when `[site]` names none.
 pub const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";

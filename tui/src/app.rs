@@ -158,6 +158,14 @@ impl App {
                         Some(self.lang.pick("已取消确认", "acknowledgement cancelled").into());
                     None
                 }
+                KeyCode::Enter if note.trim().is_empty() => {
+                    self.status = Some(
+                        self.lang
+                            .pick("请填写确认说明（Esc 取消）", "a note is required (Esc cancels)")
+                            .into(),
+                    );
+                    None
+                }
                 KeyCode::Enter => {
                     let cmd = Command::Acknowledge { alert_id: *alert_id, note: note.clone() };
                     self.mode = Mode::Normal;
@@ -180,7 +188,9 @@ impl App {
     fn on_command_key(&mut self, key: KeyEvent) -> Option<Command> {
         self.status = None;
         match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => return Some(Command::Quit),
+            // Esc closes prompts; here it does nothing, so a habitual
+            // second Esc never closes the dashboard.
+            KeyCode::Char('q') => return Some(Command::Quit),
             KeyCode::Char('?') => self.mode = Mode::Help,
             KeyCode::Tab => self.tab = next_tab(self.tab, 1),
             KeyCode::BackTab => self.tab = next_tab(self.tab, 3),
@@ -306,6 +316,25 @@ mod tests {
         let cmd = app.on_key(key(KeyCode::Enter));
         assert_eq!(cmd, Some(Command::Acknowledge { alert_id: 7, note: "q已核实 a".into() }));
         assert_eq!(app.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn an_empty_note_keeps_the_prompt_open() {
+        let mut app = App::new(Lang::En);
+        app.tab = Tab::Alerts;
+        app.selected_alert_id = Some(3);
+        app.on_key(key(KeyCode::Char('a')));
+        typed(&mut app, "  ");
+        assert_eq!(app.on_key(key(KeyCode::Enter)), None);
+        assert!(matches!(app.mode, Mode::Ack { alert_id: 3, .. }));
+        assert_eq!(app.status.as_deref(), Some("a note is required (Esc cancels)"));
+    }
+
+    #[test]
+    fn escape_never_quits() {
+        let mut app = App::new(Lang::En);
+        assert_eq!(app.on_key(key(KeyCode::Esc)), None);
+        assert_eq!(app.on_key(key(KeyCode::Char('q'))), Some(Command::Quit));
     }
 
     #[test]

@@ -195,3 +195,22 @@ fn a_dashboard_reading_never_blocks_the_writer() {
     let now = Store::open(&db).unwrap().overview().unwrap();
     assert!(now.open() as i64 > before, "the next refresh sees the new alerts");
 }
+
+#[test]
+fn devices_are_found_by_mac_in_any_notation_and_by_being_unregistered() {
+    let store = Store::open(demo_db()).unwrap();
+    let by = |search: &str| {
+        let page = store.devices(search, Default::default(), 0, 50).unwrap();
+        (page.total, page.rows.into_iter().map(|d| d.mac).collect::<Vec<_>>())
+    };
+    let colon = by("a4:8c:db");
+    assert_eq!(colon.0, 1, "{colon:?}");
+    assert_eq!(by("A4-8C-DB"), colon, "Windows notation");
+    assert_eq!(by("a48c.db5f"), colon, "Cisco notation");
+    assert_eq!(by("a48cdb"), colon, "bare hex");
+    let (n, macs) = by("未登记");
+    assert_eq!(n, 2, "{macs:?}");
+    assert_eq!(by("unregistered").0, 2);
+    assert!(by("扫描").0 >= 2, "by registered name");
+    assert_eq!(by("no-such-device").0, 0);
+}

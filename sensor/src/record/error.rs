@@ -23,6 +23,8 @@ pub enum RecordErrorKind {
     MissingDirectory(PathBuf),
     /// No database there (for commands that only read).
     Missing,
+    /// An empty file or database: nothing was ever recorded in it.
+    Empty,
     /// The file cannot be created or opened for writing.
     CannotOpen(String),
     /// Another process holds a lock on it.
@@ -99,6 +101,14 @@ impl RecordError {
             (Missing, Lang::En) => {
                 format!("no database at {p}: run `gapwatch replay --db {p} CAPTURE` first")
             }
+            (Empty, Lang::Zh) => {
+                format!(
+                    "{p} 是空的，没有任何记录：请先运行 gapwatch replay --db {p} 抓包文件，或换一个 --db"
+                )
+            }
+            (Empty, Lang::En) => format!(
+                "{p} is empty, nothing was recorded in it: run `gapwatch replay --db {p} CAPTURE` first, or choose another --db"
+            ),
             (CannotOpen(e), Lang::Zh) => {
                 format!(
                     "无法创建或写入数据库 {p}（{e}）：请确认目录 {dir} 可写，或换一个 --db 路径"

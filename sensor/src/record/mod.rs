@@ -77,6 +77,15 @@ pub fn open_read_only(path: &Path) -> Result<Connection, RecordError> {
         Connection::open_with_flags(path, flags).map_err(|e| RecordError::from_sqlite(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| RecordError::from_sqlite(path, e))?;
     let version = schema_version(&conn, path)?;
+    if version == 0 {
+        // Not written by gapwatch at all: empty, or another program's.
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| RecordError::from_sqlite(path, e))?;
+        let kind =
+            if tables == 0 { RecordErrorKind::Empty } else { RecordErrorKind::ForeignDatabase };
+        return Err(RecordError::new(path, kind));
+    }
     if version != schema::SCHEMA_VERSION {
         return Err(RecordError::new(
             path,
@@ -159,6 +168,19 @@ mod tests {
         let actions: i64 =
             conn.query_row("SELECT count(*) FROM actions", [], |r| r.get(0)).unwrap();
         assert_eq!(actions, 0);
+    }
+
+    #[test]
+    fn an_empty_file_is_not_called_an_old_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("empty.db");
+        std::fs::write(&db, b"").unwrap();
+        let err = open_read_only(&db).unwrap_err();
+        assert!(matches!(err.kind, RecordErrorKind::Empty), "{err}");
+        let other = dir.path().join("other.db");
+        Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
+        let err = open_read_only(&other).unwrap_err();
+        assert!(matches!(err.kind, RecordErrorKind::ForeignDatabase), "{err}");
     }
 
     #[test]

@@ -3,12 +3,14 @@
 
 use gapwatch_rules::Lang;
 use gapwatch_rules::clause::clause;
+use gapwatch_rules::policy::role_label;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
+use super::wrap::{fit, labeled};
 use super::{Screen, kind_title, severity_label, severity_style, subject_text};
 use crate::app::App;
 use crate::store::StateFilter;
@@ -44,15 +46,18 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         Lang::En => ["Sev.", "Kind", "Subject", "Count", "Last seen"],
     })
     .style(Style::new().add_modifier(Modifier::BOLD));
+    let kind_width = usize::from(list.width.saturating_sub(2 + 6 + 31 + 5 + 11 + 4));
     let rows = screen.alerts.rows.iter().map(|a| {
         let mark = if a.state == "open" { "" } else { "✓" };
         Row::new([
             Cell::from(format!("{mark}{}", severity_label(a.rank, lang)))
                 .style(severity_style(a.rank)),
-            Cell::from(kind_title(&a.kind, lang)),
-            Cell::from(subject_text(a.mac.as_deref(), a.ip.as_deref())),
+            Cell::from(fit(&kind_title(&a.kind, lang), kind_width)),
+            // A registered device by its name, others by MAC; the address
+            // after, where a narrow column cuts it.
+            Cell::from(subject_text(a.name.as_deref().or(a.mac.as_deref()), a.ip.as_deref())),
             Cell::from(a.count.to_string()),
-            Cell::from(screen.times.short(a.last_seen)),
+            Cell::from(screen.times.minute(a.last_seen)),
         ])
     });
     let mut state = TableState::default();
@@ -63,10 +68,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         rows,
         [
             Constraint::Length(6),
-            Constraint::Min(14),
+            Constraint::Fill(1),
             Constraint::Length(31),
-            Constraint::Length(6),
-            Constraint::Length(14),
+            Constraint::Length(5),
+            Constraint::Length(11),
         ],
     )
     .header(header)
@@ -80,53 +85,43 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         } else {
             ""
         })],
-        Some(d) => detail_lines(app, screen, d),
+        Some(d) => detail_lines(app, screen, d, usize::from(detail.width.saturating_sub(2))),
     };
     frame.render_widget(
         Paragraph::new(text)
-            .wrap(Wrap { trim: false })
             .block(Block::new().borders(Borders::ALL).title(lang.pick(" 详情 ", " Detail "))),
         detail,
     );
 }
 
-fn detail_lines<'a>(app: &App, screen: &Screen, d: &'a crate::store::AlertDetail) -> Vec<Line<'a>> {
+fn detail_lines(
+    app: &App,
+    screen: &Screen,
+    d: &crate::store::AlertDetail,
+    width: usize,
+) -> Vec<Line<'static>> {
     let lang = app.lang;
     let a = &d.line;
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    let label = |zh: &'static str, en: &'static str| Span::styled(lang.pick(zh, en), bold);
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(format!("[{}] ", severity_label(a.rank, lang)), severity_style(a.rank)),
-            Span::styled(format!("#{} {}", a.id, kind_title(&a.kind, lang)), bold),
-        ]),
-        Line::from(a.message.clone()),
-    ];
-    let explanation = gapwatch_rules::detect::catalog()
-        .iter()
-        .find(|k| k.id == a.kind)
-        .map(|k| k.explanation(lang));
-    if let Some(why) = explanation {
-        lines.push(Line::from(vec![label("说明：", "Why: "), Span::raw(why)]));
-    }
-    let clause_text = clause(&a.clause).map(|c| c.text(lang)).unwrap_or("");
-    lines.push(Line::from(vec![
-        label("条款：", "Clause: "),
-        Span::raw(format!("{} {clause_text}", a.clause)),
-    ]));
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("[{}] ", severity_label(a.rank, lang)), severity_style(a.rank)),
+        Span::styled(format!("#{} {}", a.id, kind_title(&a.kind, lang)), bold),
+    ])];
+    lines.extend(labeled("", &a.message, width, bold));
     let device = match &d.device {
         Some(dev) => {
             let name =
                 dev.name.clone().unwrap_or_else(|| lang.pick("未登记", "unregistered").into());
-            let role = dev.role.clone().unwrap_or_default();
+            let role = dev.role.as_deref().map(|r| role_label(r, lang)).unwrap_or_default();
             let vendor = dev.vendor.clone();
             let vendor = vendor.unwrap_or_else(|| lang.pick("厂商未知", "vendor unknown").into());
-            let name = [name, role].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>();
-            format!("{} {} · {vendor} · {}", dev.mac, name.join(" "), dev.addresses)
+            let named: Vec<&str> =
+                [name.as_str(), role].into_iter().filter(|s| !s.is_empty()).collect();
+            format!("{} {} · {vendor} · {}", dev.mac, named.join(" "), dev.addresses)
         }
         None => subject_text(a.mac.as_deref(), a.ip.as_deref()),
     };
-    lines.push(Line::from(vec![label("设备：", "Device: "), Span::raw(device)]));
+    lines.extend(labeled(lang.pick("设备：", "Device: "), &device, width, bold));
     let times = match lang {
         Lang::Zh => format!(
             "首次 {} · 最近 {} · 共 {} 次",
@@ -141,15 +136,44 @@ fn detail_lines<'a>(app: &App, screen: &Screen, d: &'a crate::store::AlertDetail
             a.count
         ),
     };
-    lines.push(Line::from(vec![label("时间：", "When: "), Span::raw(times)]));
+    lines.extend(labeled(lang.pick("时间：", "When: "), &times, width, bold));
     if let Some((by, at, note)) = &d.ack {
         let at = screen.times.long(gapwatch_rules::Timestamp::from_nanos(*at));
-        lines.push(Line::from(vec![
-            label("已确认：", "Acknowledged: "),
-            Span::raw(format!("{by} {at} — {note}")),
-        ]));
+        let text = format!("{by} {at} — {note}");
+        lines.extend(labeled(lang.pick("已确认：", "Acknowledged: "), &text, width, bold));
     }
-    lines.push(Line::from(label("证据：", "Evidence:")));
-    lines.extend(d.evidence.lines().map(|l| Line::from(l.to_string())));
+    lines.extend(labeled(
+        lang.pick("证据：", "Evidence: "),
+        &evidence_text(&d.evidence),
+        width,
+        bold,
+    ));
+    let clause_text = clause(&a.clause).map(|c| c.text(lang)).unwrap_or("");
+    let clause_line = format!("{} {clause_text}", a.clause);
+    lines.extend(labeled(lang.pick("条款：", "Clause: "), &clause_line, width, bold));
+    let explanation = gapwatch_rules::detect::catalog()
+        .iter()
+        .find(|k| k.id == a.kind)
+        .map(|k| k.explanation(lang));
+    if let Some(why) = explanation {
+        lines.extend(labeled(lang.pick("说明：", "Why: "), why, width, bold));
+    }
     lines
+}
+
+/// Evidence as one readable line: `key: value, value; key: value`.
+fn evidence_text(json: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json) else {
+        return json.to_string();
+    };
+    let value = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    };
+    map.iter().map(|(k, v)| format!("{k}: {}", value(v))).collect::<Vec<_>>().join("; ")
 }

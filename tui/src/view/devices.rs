@@ -6,9 +6,12 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
+use super::wrap::{fit, labeled};
 use super::{Screen, human_bytes, kind_title, severity_label, severity_style};
+use gapwatch_rules::policy::role_label;
+
 use crate::app::App;
 use crate::store::DeviceSort;
 
@@ -41,20 +44,29 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         Lang::En => ["Reg.", "MAC", "Name / vendor", "Role", "Addresses", "Last seen"],
     })
     .style(Style::new().add_modifier(Modifier::BOLD));
+    // What the name column gets once the fixed columns have theirs.
+    let name_width = usize::from(list.width.saturating_sub(2 + 6 + 17 + 10 + 15 + 11 + 5));
     let rows = screen.devices.rows.iter().map(|d| {
         let registered = if d.registered {
-            Cell::from(lang.pick("是", "yes"))
+            Cell::from(lang.pick("已登记", "yes"))
         } else {
             Cell::from(lang.pick("未登记", "NO")).style(severity_style(3))
         };
         let name = d.name.clone().or_else(|| d.vendor.clone()).unwrap_or_else(|| "?".into());
+        // The first address, and how many more the detail pane lists.
+        let mut addresses = d.addresses.split(", ");
+        let first = addresses.next().unwrap_or_default().to_string();
+        let more = addresses.count();
+        let address = if more > 0 { format!("{first} +{more}") } else { first };
         Row::new([
             registered,
             Cell::from(d.mac.clone()),
-            Cell::from(name),
-            Cell::from(d.role.clone().unwrap_or_default()),
-            Cell::from(d.addresses.clone()),
-            Cell::from(screen.times.short(d.last_seen)),
+            Cell::from(fit(&name, name_width)),
+            Cell::from(
+                d.role.as_deref().map(|r| role_label(r, lang)).unwrap_or_default().to_string(),
+            ),
+            Cell::from(address),
+            Cell::from(screen.times.minute(d.last_seen)),
         ])
     });
     let mut state = TableState::default();
@@ -66,10 +78,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         [
             Constraint::Length(6),
             Constraint::Length(17),
-            Constraint::Min(12),
+            Constraint::Fill(1),
+            Constraint::Length(10),
+            Constraint::Length(15),
             Constraint::Length(11),
-            Constraint::Length(16),
-            Constraint::Length(14),
         ],
     )
     .header(header)
@@ -81,12 +93,27 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     let mut lines = Vec::new();
     if let Some(d) = selected {
         let bold = Style::new().add_modifier(Modifier::BOLD);
+        let width = usize::from(detail.width.saturating_sub(2));
         let none = || lang.pick("（无）", "(none)").to_string();
+        let vendor = match &d.vendor {
+            Some(v) => v.clone(),
+            None if is_local_mac(&d.mac) => lang
+                .pick(
+                    "厂商未知（本地管理/随机 MAC）",
+                    "vendor unknown (locally administered or random MAC)",
+                )
+                .into(),
+            None => lang.pick("厂商未知", "vendor unknown").into(),
+        };
+        let role = d.role.as_deref().map(|r| role_label(r, lang).to_string());
         let fields = [
             (lang.pick("MAC：", "MAC: "), d.mac.clone()),
-            (lang.pick("厂商：", "Vendor: "), d.vendor.clone().unwrap_or_else(none)),
-            (lang.pick("登记名称：", "Registered as: "), d.name.clone().unwrap_or_else(none)),
-            (lang.pick("角色：", "Role: "), d.role.clone().unwrap_or_else(none)),
+            (lang.pick("厂商：", "Vendor: "), vendor),
+            (
+                lang.pick("登记名称：", "Registered as: "),
+                d.name.clone().unwrap_or_else(|| lang.pick("未登记", "not registered").into()),
+            ),
+            (lang.pick("角色：", "Role: "), role.unwrap_or_else(none)),
             (lang.pick("地址：", "Addresses: "), d.addresses.clone()),
             (
                 lang.pick("出现：", "Seen: "),
@@ -95,7 +122,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
             (lang.pick("流量：", "Traffic: "), human_bytes(d.bytes)),
         ];
         for (k, v) in fields {
-            lines.push(Line::from(vec![Span::styled(k, bold), Span::raw(v)]));
+            lines.extend(labeled(k, &v, width, bold));
         }
         let heading = match lang {
             Lang::Zh => format!("告警（未处理 {}）：", d.open_alerts),
@@ -104,19 +131,20 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         lines.push(Line::from(Span::styled(heading, bold)));
         for a in &screen.device_alerts {
             let mark = if a.state == "open" { " " } else { "✓" };
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("{mark}[{}] ", severity_label(a.rank, lang)),
-                    severity_style(a.rank),
-                ),
-                Span::raw(format!("#{} {} · {}", a.id, kind_title(&a.kind, lang), a.message)),
-            ]));
+            let label = format!("{mark}[{}] ", severity_label(a.rank, lang));
+            let text = format!("#{} {} · {}", a.id, kind_title(&a.kind, lang), a.message);
+            lines.extend(labeled(&label, &text, width, severity_style(a.rank)));
         }
     }
     frame.render_widget(
         Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
             .block(Block::new().borders(Borders::ALL).title(lang.pick(" 详情 ", " Detail "))),
         detail,
     );
+}
+
+/// A MAC with the locally administered bit set (a virtual NIC, or a
+/// phone's random Wi-Fi address): no vendor owns it.
+fn is_local_mac(mac: &str) -> bool {
+    mac.parse::<gapwatch_rules::MacAddr>().is_ok_and(|m| m.is_locally_administered())
 }

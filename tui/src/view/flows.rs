@@ -7,6 +7,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
+use super::wrap::fit;
 use super::{Screen, human_bytes};
 use crate::app::App;
 
@@ -34,17 +35,26 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         Lang::En => ["", "Proto", "Initiator", "Service", "Conns", "Bytes"],
     })
     .style(Style::new().add_modifier(Modifier::BOLD));
+    // The address first, the name after: a narrow column cuts the name,
+    // never the address.
     let named = |ip: &str, name: &Option<String>| match name {
-        Some(n) => format!("{n} {ip}"),
+        Some(n) => format!("{ip} {n}"),
         None => ip.to_string(),
     };
+    let service = |ip: &str, port: u16| match (port, ip.contains(':')) {
+        (0, _) => ip.to_string(),
+        (_, true) => format!("[{ip}]:{port}"),
+        (_, false) => format!("{ip}:{port}"),
+    };
+    // The two address columns share what the fixed ones leave.
+    let side = usize::from(area.width.saturating_sub(2 + 1 + 6 + 5 + 9 + 5) / 2);
     let rows = screen.flows.iter().map(|f| {
         let style = if f.export { Style::new().add_modifier(Modifier::BOLD) } else { Style::new() };
         Row::new([
             Cell::from(if f.export { "★" } else { "" }),
             Cell::from(f.proto.clone()),
-            Cell::from(named(&f.orig_ip, &f.names.0)),
-            Cell::from(format!("{}:{}", named(&f.resp_ip, &f.names.1), f.resp_port)),
+            Cell::from(fit(&named(&f.orig_ip, &f.names.0), side)),
+            Cell::from(fit(&named(&service(&f.resp_ip, f.resp_port), &f.names.1), side)),
             Cell::from(f.connections.to_string()),
             Cell::from(human_bytes(f.bytes)),
         ])
@@ -54,12 +64,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         Table::new(
             rows,
             [
-                Constraint::Length(2),
+                Constraint::Length(1),
                 Constraint::Length(6),
-                Constraint::Min(20),
-                Constraint::Min(24),
-                Constraint::Length(6),
-                Constraint::Length(10),
+                Constraint::Fill(1),
+                Constraint::Fill(1),
+                Constraint::Length(5),
+                Constraint::Length(9),
             ],
         )
         .header(header)

@@ -6,13 +6,14 @@ mod alerts;
 mod devices;
 mod flows;
 mod overview;
+mod wrap;
 
 use gapwatch_rules::{Lang, Severity, Timestamp};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs};
 
 use crate::app::{App, Mode, Tab};
 use crate::store::{AlertDetail, AlertLine, DeviceLine, FlowLine, Overview, Page, Store};
@@ -65,6 +66,11 @@ impl Times {
     /// `MM-DD HH:MM:SS`.
     pub fn short(&self, t: Timestamp) -> String {
         self.format(t, "%m-%d %H:%M:%S")
+    }
+
+    /// `MM-DD HH:MM`, for table columns.
+    pub fn minute(&self, t: Timestamp) -> String {
+        self.format(t, "%m-%d %H:%M")
     }
 
     /// `YYYY-MM-DD HH:MM:SS ZONE`.
@@ -186,7 +192,9 @@ fn too_small(frame: &mut Frame<'_>, lang: Lang, area: Rect) {
             MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
         ),
     };
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    let lines: Vec<Line<'_>> =
+        wrap::wrap(&text, usize::from(area.width)).into_iter().map(Line::from).collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 fn draw_header(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
@@ -255,7 +263,7 @@ fn draw_help(frame: &mut Frame<'_>, lang: Lang, body: Rect) {
             ("f / v / t", "告警筛选：状态（未处理/已确认/全部）/ 最低级别 / 类型"),
             ("/  c  s", "设备：搜索（MAC、地址、名称、厂商、角色）/ 清除 / 排序"),
             ("← →", "流量：前一小时 / 后一小时"),
-            ("q, Esc", "退出"),
+            ("q, Ctrl-C", "退出（Esc 只关闭输入框）"),
         ],
         Lang::En => &[
             ("1-4, Tab", "panes: overview alerts devices flows"),
@@ -264,16 +272,16 @@ fn draw_help(frame: &mut Frame<'_>, lang: Lang, body: Rect) {
             ("f / v / t", "alert filters: state (open/acknowledged/all) / min severity / kind"),
             ("/  c  s", "devices: search (MAC, address, name, vendor, role) / clear / sort"),
             ("← →", "flows: earlier hour / later hour"),
-            ("q, Esc", "quit"),
+            ("q, Ctrl-C", "quit (Esc only closes a prompt)"),
         ],
     };
+    let width = body.width.min(96);
+    let inner = usize::from(width.saturating_sub(2));
     let text: Vec<Line<'_>> = lines
         .iter()
-        .map(|(k, v)| {
-            Line::from(vec![Span::styled(format!("{k:<24}"), Style::new().bold()), Span::raw(*v)])
-        })
+        .flat_map(|(k, v)| wrap::labeled(&format!("{k:<24}"), v, inner, Style::new().bold()))
         .collect();
-    let area = centered(body, 78, text.len() as u16 + 2);
+    let area = centered(body, width, text.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(text).block(
@@ -337,7 +345,7 @@ pub fn kind_title(id: &str, lang: Lang) -> String {
         .map_or_else(|| id.to_string(), |k| k.title(lang).to_string())
 }
 
-/// A subject as `name (MAC, IP)` from what is known.
+/// A subject as `MAC IP` from what is known.
 pub fn subject_text(mac: Option<&str>, ip: Option<&str>) -> String {
     match (mac, ip) {
         (Some(m), Some(i)) => format!("{m} {i}"),

@@ -20,7 +20,7 @@ pub fn verdict_text(o: &Overview, lang: Lang) -> (&'static str, Style) {
             Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
         ),
         Verdict::Breach => (
-            lang.pick("▲ 发现异常", "▲ BREACH FOUND"),
+            lang.pick("▲ 发现异常", "▲ ANOMALY FOUND"),
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD | Modifier::REVERSED),
         ),
         Verdict::Blind => (
@@ -30,27 +30,34 @@ pub fn verdict_text(o: &Overview, lang: Lang) -> (&'static str, Style) {
     }
 }
 
-fn verdict_reason(o: &Overview, lang: Lang) -> String {
-    match (o.verdict(), lang) {
-        (Verdict::Blind, Lang::Zh) => {
+fn verdict_reason(o: &Overview, lang: Lang, screen: &Screen) -> String {
+    let serious = o.open_by_severity[2..].iter().sum::<u64>();
+    match (o.verdict(), o.last_frame, lang) {
+        (Verdict::Breach, _, Lang::Zh) => {
+            format!("{serious} 条中级及以上告警未处理：到“告警”页逐条核实并确认")
+        }
+        (Verdict::Breach, _, Lang::En) => {
+            format!("{serious} open alerts of medium severity or above: work through them in Alerts")
+        }
+        (Verdict::Blind, None, Lang::Zh) => {
             "尚未收到任何数据帧：检查镜像端口与传感器，在此之前无法证明加工网已隔离".into()
         }
-        (Verdict::Blind, Lang::En) => {
+        (Verdict::Blind, None, Lang::En) => {
             "no frame heard yet: check the mirror port and the sensor; until then isolation cannot be shown".into()
         }
-        (Verdict::Breach, Lang::Zh) => format!(
-            "{} 条中级及以上告警未处理：到“告警”页逐条核实并确认",
-            o.open_by_severity[2..].iter().sum::<u64>()
+        (Verdict::Blind, Some(t), Lang::Zh) => format!(
+            "记录已于 {} 结束，传感器当前未在监听：此后的隔离状态无法证明",
+            screen.times.long(t)
         ),
-        (Verdict::Breach, Lang::En) => format!(
-            "{} open alerts of medium severity or above: work through them in Alerts",
-            o.open_by_severity[2..].iter().sum::<u64>()
+        (Verdict::Blind, Some(t), Lang::En) => format!(
+            "recording ended at {}; the sensor is not listening, so isolation since cannot be shown",
+            screen.times.long(t)
         ),
-        (Verdict::Isolated, Lang::Zh) => {
-            "传感器持续收到数据，没有中级及以上的未处理告警".into()
+        (Verdict::Isolated, _, Lang::Zh) => {
+            "传感器正在记录，没有中级及以上的未处理告警".into()
         }
-        (Verdict::Isolated, Lang::En) => {
-            "the sensor hears the LAN and no alert of medium severity or above is open".into()
+        (Verdict::Isolated, _, Lang::En) => {
+            "the sensor is recording and no alert of medium severity or above is open".into()
         }
     }
 }
@@ -72,7 +79,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(Span::styled(format!(" {text} "), style)),
-            Line::from(verdict_reason(o, lang)),
+            Line::from(verdict_reason(o, lang, screen)),
         ])
         .block(Block::new().borders(Borders::ALL).title(format!(" gapwatch {site} "))),
         verdict,
@@ -87,7 +94,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     }
     by_severity.push(Span::raw(format!(
         "{} {}",
-        lang.pick("已确认", "acknowledged"),
+        lang.pick("│ 已确认告警", "│ acknowledged alerts"),
         o.acknowledged
     )));
     let unregistered = match (o.unregistered, lang) {

@@ -9,240 +9,8 @@ use gapwatch_sensor::record::{self, RecordError};
 use jiff::tz::TimeZone;
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// Severity names by rank, as stored (`severity_rank` 0..=4).
-pub const SEVERITIES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
-
-/// The isolation verdict at the top of the screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Frames are heard and no open alert of medium severity or above.
-    Isolated,
-    /// At least one open alert of medium severity or above.
-    Breach,
-    /// Nothing heard: the sensor cannot vouch for the LAN.
-    Blind,
-}
-
-/// The overview pane.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Overview {
-    /// Open alerts by severity rank.
-    pub open_by_severity: [u64; 5],
-    /// Acknowledged alerts.
-    pub acknowledged: u64,
-    /// Devices ever seen.
-    pub devices: u64,
-    /// Devices not in the asset register (only with a register).
-    pub unregistered: Option<u64>,
-    /// Devices heard in the 24 hours up to the last frame.
-    pub seen_last_day: u64,
-    /// Latest frame heard.
-    pub last_frame: Option<Timestamp>,
-    /// Whether a run is still recording (a live sensor or a replay).
-    pub recording: bool,
-    /// Frames per minute, the last 60 minutes up to the last frame, oldest
-    /// first.
-    pub per_minute: Vec<u64>,
-    /// Bytes moved with each export station in the 24 hours up to the
-    /// last frame.
-    pub exports: Vec<ExportLine>,
-    /// Site name.
-    pub site: Option<String>,
-}
-
-/// One export station's traffic.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ExportLine {
-    /// Its registered name.
-    pub name: String,
-    /// Its MAC.
-    pub mac: String,
-    /// Bytes it received.
-    pub bytes_in: u64,
-    /// Bytes it sent.
-    pub bytes_out: u64,
-    /// Devices it exchanged data with.
-    pub peers: u64,
-}
-
-impl Overview {
-    /// Open alerts of every severity.
-    pub fn open(&self) -> u64 {
-        self.open_by_severity.iter().sum()
-    }
-
-    /// The verdict, and the one-line reason shown under it.
-    pub fn verdict(&self) -> Verdict {
-        if self.last_frame.is_none() {
-            Verdict::Blind
-        } else if self.open_by_severity[2..].iter().any(|&n| n > 0) {
-            Verdict::Breach
-        } else {
-            Verdict::Isolated
-        }
-    }
-}
-
-/// Which alerts the list shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum StateFilter {
-    /// Open alerts (the default).
-    #[default]
-    Open,
-    /// Acknowledged alerts.
-    Acknowledged,
-    /// Both.
-    All,
-}
-
-/// The alert list's filter.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AlertFilter {
-    /// By state.
-    pub state: StateFilter,
-    /// Lowest severity rank shown.
-    pub min_rank: u8,
-    /// Only this kind.
-    pub kind: Option<String>,
-}
-
-/// One row of the alert list.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AlertLine {
-    /// Database id.
-    pub id: i64,
-    /// Kind id, e.g. `device.unregistered`.
-    pub kind: String,
-    /// Severity name.
-    pub severity: String,
-    /// Severity rank.
-    pub rank: u8,
-    /// Clause cited.
-    pub clause: String,
-    /// Subject MAC.
-    pub mac: Option<String>,
-    /// Subject IP.
-    pub ip: Option<String>,
-    /// Latest occurrence.
-    pub last_seen: Timestamp,
-    /// First occurrence.
-    pub first_seen: Timestamp,
-    /// Occurrences.
-    pub count: u64,
-    /// The message in the reader's language.
-    pub message: String,
-    /// `open` or `acknowledged`.
-    pub state: String,
-}
-
-/// Everything about one alert.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AlertDetail {
-    /// The row.
-    pub line: AlertLine,
-    /// Evidence, pretty JSON.
-    pub evidence: String,
-    /// Who acknowledged it, when (wall clock), and their note.
-    pub ack: Option<(String, i64, String)>,
-    /// The device it concerns: registered name and role, vendor.
-    pub device: Option<DeviceLine>,
-}
-
-/// Device list order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum DeviceSort {
-    /// Latest seen first.
-    #[default]
-    LastSeen,
-    /// Unregistered first, then by MAC.
-    Unregistered,
-    /// Most bytes first.
-    Bytes,
-    /// By MAC.
-    Mac,
-}
-
-impl DeviceSort {
-    /// The next order (the `s` key).
-    pub fn next(self) -> DeviceSort {
-        match self {
-            DeviceSort::LastSeen => DeviceSort::Unregistered,
-            DeviceSort::Unregistered => DeviceSort::Bytes,
-            DeviceSort::Bytes => DeviceSort::Mac,
-            DeviceSort::Mac => DeviceSort::LastSeen,
-        }
-    }
-
-    fn order_by(self) -> &'static str {
-        match self {
-            DeviceSort::LastSeen => "d.last_seen DESC, d.mac",
-            DeviceSort::Unregistered => "(a.mac IS NOT NULL), d.mac",
-            DeviceSort::Bytes => "(d.bytes_sent + d.bytes_received) DESC, d.mac",
-            DeviceSort::Mac => "d.mac",
-        }
-    }
-}
-
-/// One row of the device list.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeviceLine {
-    /// MAC.
-    pub mac: String,
-    /// Vendor from the IEEE registry.
-    pub vendor: Option<String>,
-    /// Registered name.
-    pub name: Option<String>,
-    /// Registered role.
-    pub role: Option<String>,
-    /// Addresses used, comma-separated.
-    pub addresses: String,
-    /// First seen.
-    pub first_seen: Timestamp,
-    /// Last seen.
-    pub last_seen: Timestamp,
-    /// Bytes sent and received.
-    pub bytes: u64,
-    /// In the asset register.
-    pub registered: bool,
-    /// Open alerts about it.
-    pub open_alerts: u64,
-}
-
-/// One row of the flow pane: an initiator and a service over one hour.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FlowLine {
-    /// Protocol name.
-    pub proto: String,
-    /// Initiator address.
-    pub orig_ip: String,
-    /// Responder address.
-    pub resp_ip: String,
-    /// Responder port.
-    pub resp_port: u16,
-    /// Connections begun.
-    pub connections: u64,
-    /// Bytes both ways.
-    pub bytes: u64,
-    /// Either side is an export station.
-    pub export: bool,
-    /// Registered names of both sides, when known.
-    pub names: (Option<String>, Option<String>),
-}
-
-/// A page of rows and how many there are in all.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Page<T> {
-    /// The rows from the offset asked for.
-    pub rows: Vec<T>,
-    /// Rows matching, in all.
-    pub total: u64,
-}
-
-impl<T> Default for Page<T> {
-    fn default() -> Page<T> {
-        Page { rows: Vec::new(), total: 0 }
-    }
-}
+mod rows;
+pub use rows::*;
 
 /// The dashboard's read-only view of a gapwatch database.
 pub struct Store {
@@ -442,8 +210,8 @@ impl Store {
                 [id],
                 |r| {
                     let line = alert_line(r)?;
-                    let evidence: String = r.get(12)?;
-                    let ack = match (r.get(13)?, r.get(14)?, r.get(15)?) {
+                    let evidence: String = r.get(13)?;
+                    let ack = match (r.get(14)?, r.get(15)?, r.get(16)?) {
                         (Some(by), Some(at), Some(note)) => Some((by, at, note)),
                         _ => None,
                     };
@@ -473,9 +241,21 @@ impl Store {
         offset: u64,
         limit: u64,
     ) -> rusqlite::Result<Page<DeviceLine>> {
-        let pattern = format!("%{}%", search.trim().replace(['%', '_'], ""));
+        let search = search.trim();
+        let pattern = format!("%{}%", search.replace(['%', '_'], ""));
+        // A MAC as Windows (a4-8c-db) or Cisco (a48c.db) write it, or bare
+        // hex, matches the stored colon form.
+        let hex: String = search.chars().filter(char::is_ascii_hexdigit).collect();
+        // Digits and dots alone are an IPv4 search, not a MAC one.
+        let mac_like = hex.len() >= 2
+            && search.chars().all(|c| c.is_ascii_hexdigit() || "-:.".contains(c))
+            && search.chars().any(|c| c.is_ascii_alphabetic() || "-:".contains(c));
+        let mac_pattern =
+            if mac_like { format!("%{}%", hex.to_ascii_lowercase()) } else { String::new() };
+        let unregistered = ["未登记", "unregistered"].contains(&search.to_lowercase().as_str());
         let matching = "(?1 = '%%' OR d.mac LIKE ?1 OR d.vendor LIKE ?1 OR a.name LIKE ?1
-             OR a.role LIKE ?1 OR EXISTS (SELECT 1 FROM addresses x WHERE x.mac = d.mac AND x.ip LIKE ?1))";
+             OR a.role LIKE ?1 OR EXISTS (SELECT 1 FROM addresses x WHERE x.mac = d.mac AND x.ip LIKE ?1)
+             OR (?4 != '' AND replace(d.mac, ':', '') LIKE ?4) OR (?5 AND a.mac IS NULL))";
         // The page is chosen on plain columns first, counting the matches
         // in the same pass; the per-device subqueries then run for its
         // rows only, not for every device.
@@ -488,7 +268,8 @@ impl Store {
              LEFT JOIN assets a ON a.mac = d.mac ORDER BY {order}"
         ))?;
         let mut total = None;
-        let rows = stmt.query_map(params![pattern, limit as i64, offset as i64], |r| {
+        let args = params![pattern, limit as i64, offset as i64, mac_pattern, unregistered];
+        let rows = stmt.query_map(args, |r| {
             total = Some(r.get::<_, i64>(10)?);
             device_line(r)
         })?;
@@ -500,7 +281,8 @@ impl Store {
                 &format!(
                     "SELECT count(*) FROM devices d LEFT JOIN assets a ON a.mac = d.mac WHERE {matching}"
                 ),
-                [&pattern],
+                // ?2 and ?3 (the page) are not used here, but numbered.
+                params![pattern, 0, 0, mac_pattern, unregistered],
                 |r| r.get(0),
             )?,
         };
@@ -531,7 +313,7 @@ impl Store {
         let message = lang.pick("message_zh", "message_en");
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {ALERT_COLUMNS}, {message} FROM alerts WHERE subject_mac = ?1
-             ORDER BY severity_rank DESC, last_seen DESC LIMIT ?2"
+             ORDER BY state = 'open' DESC, severity_rank DESC, last_seen DESC LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![mac, limit as i64], alert_line)?;
         rows.collect()
@@ -598,7 +380,8 @@ fn alert_filter_sql(state: &str) -> String {
 }
 
 const ALERT_COLUMNS: &str = "id, kind, severity, severity_rank, clause, subject_mac, subject_ip,
-    last_seen, first_seen, count, state";
+    last_seen, first_seen, count, state,
+    (SELECT name FROM assets WHERE assets.mac = alerts.subject_mac)";
 
 fn alert_line(r: &rusqlite::Row<'_>) -> rusqlite::Result<AlertLine> {
     Ok(AlertLine {
@@ -613,7 +396,8 @@ fn alert_line(r: &rusqlite::Row<'_>) -> rusqlite::Result<AlertLine> {
         first_seen: ts(r.get(8)?),
         count: r.get::<_, i64>(9)? as u64,
         state: r.get(10)?,
-        message: r.get(11)?,
+        name: r.get(11)?,
+        message: r.get(12)?,
     })
 }
 
