@@ -151,7 +151,6 @@ CREATE TABLE traffic (
     packets     INTEGER NOT NULL,
     bytes       INTEGER NOT NULL
 );
-CREATE INDEX devices_by_last_seen ON devices(last_seen);
 -- Traffic with each export station (policy role 'export') per hour and
 -- peer, kept as volumes are written, so the export ledger (clause 5.9)
 -- never scans the flows.
