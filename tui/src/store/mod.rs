@@ -328,6 +328,32 @@ impl Store {
         rows.collect()
     }
 
+    /// The addresses that moved the most in `hour`, either direction.
+    pub fn talkers(&self, hour: Timestamp, limit: u64) -> rusqlite::Result<Vec<TalkerLine>> {
+        let mut stmt = self.conn.prepare_cached(
+            "WITH sides AS (
+               SELECT orig_ip AS ip, orig_mac AS mac, orig_bytes + resp_bytes AS bytes
+               FROM flows WHERE hour = ?1
+               UNION ALL
+               SELECT resp_ip, resp_mac, orig_bytes + resp_bytes FROM flows WHERE hour = ?1),
+             totals AS (SELECT ip, max(mac) AS mac, sum(bytes) AS bytes FROM sides
+                        GROUP BY ip ORDER BY bytes DESC LIMIT ?2)
+             SELECT t.ip, a.name, t.bytes, coalesce(a.role = 'export', 0) FROM totals t
+             LEFT JOIN assets a ON a.mac = t.mac AND EXISTS
+                 (SELECT 1 FROM addresses x WHERE x.mac = t.mac AND x.ip = t.ip)
+             ORDER BY t.bytes DESC, t.ip",
+        )?;
+        let rows = stmt.query_map(params![hour.as_nanos(), limit as i64], |r| {
+            Ok(TalkerLine {
+                ip: r.get(0)?,
+                name: r.get(1)?,
+                bytes: r.get::<_, i64>(2)? as u64,
+                export: r.get(3)?,
+            })
+        })?;
+        rows.collect()
+    }
+
     /// The busiest initiator–service pairs of `hour`.
     pub fn flows(&self, hour: Timestamp, limit: u64) -> rusqlite::Result<Vec<FlowLine>> {
         let mut stmt = self.conn.prepare_cached(

@@ -208,6 +208,19 @@ pub struct DeviceLine {
     pub open_alerts: u64,
 }
 
+/// A device's traffic in one hour, both directions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TalkerLine {
+    /// Its address.
+    pub ip: String,
+    /// Its registered name, when the register knows the address's device.
+    pub name: Option<String>,
+    /// Bytes it sent and received.
+    pub bytes: u64,
+    /// Whether it is an export station.
+    pub export: bool,
+}
+
 /// One row of the flow pane: an initiator and a service over one hour.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlowLine {

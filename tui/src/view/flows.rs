@@ -1,9 +1,9 @@
-//! Who moved how much in one hour: the busiest initiator–service pairs,
-//! export stations marked.
+//! Who moved how much in one hour: the top talkers, then the busiest
+//! initiator–service pairs, export stations marked.
 
 use gapwatch_rules::Lang;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
@@ -11,9 +11,22 @@ use super::wrap::fit;
 use super::{Screen, human_bytes};
 use crate::app::App;
 
+/// Rows of talkers above the pairs.
+const TALKER_ROWS: u16 = 5;
+
+/// How many talkers and pairs a terminal of `size` shows.
+pub fn rows(size: Rect) -> (u64, u64) {
+    let body = size.height.saturating_sub(2);
+    let pairs = body.saturating_sub(TALKER_ROWS + 3 + 3);
+    (u64::from(TALKER_ROWS), u64::from(pairs.max(1)))
+}
+
 /// Draws the flows pane.
 pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     let lang = app.lang;
+    let [talkers, area] =
+        Layout::vertical([Constraint::Length(TALKER_ROWS + 3), Constraint::Min(0)]).areas(area);
+    draw_talkers(frame, lang, screen, talkers);
     let title = match (screen.flow_hour, lang) {
         (None, Lang::Zh) => " 流量：尚无记录 ".to_string(),
         (None, Lang::En) => " Flows: none recorded yet ".to_string(),
@@ -70,6 +83,42 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
                 Constraint::Fill(1),
                 Constraint::Length(5),
                 Constraint::Length(9),
+            ],
+        )
+        .header(header)
+        .block(Block::new().borders(Borders::ALL).title(title)),
+        area,
+    );
+}
+
+fn draw_talkers(frame: &mut Frame<'_>, lang: Lang, screen: &Screen, area: Rect) {
+    let header = Row::new(match lang {
+        Lang::Zh => ["", "地址", "名称", "字节（收发合计）"],
+        Lang::En => ["", "Address", "Name", "Bytes (both ways)"],
+    })
+    .style(Style::new().add_modifier(Modifier::BOLD));
+    let rows = screen.talkers.iter().map(|t| {
+        let style = if t.export { Style::new().add_modifier(Modifier::BOLD) } else { Style::new() };
+        Row::new([
+            Cell::from(if t.export { "★" } else { "" }),
+            Cell::from(t.ip.clone()),
+            Cell::from(t.name.clone().unwrap_or_default()),
+            Cell::from(human_bytes(t.bytes)),
+        ])
+        .style(style)
+    });
+    let title = lang.pick(" 本小时流量最大的设备 ", " Top talkers of the hour ");
+    // As wide as the widest address shown (an address is never cut).
+    let widest = screen.talkers.iter().map(|t| t.ip.len()).max().unwrap_or(0);
+    let address_width = widest.clamp(15, 39) as u16;
+    frame.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Length(1),
+                Constraint::Length(address_width),
+                Constraint::Fill(1),
+                Constraint::Length(16),
             ],
         )
         .header(header)

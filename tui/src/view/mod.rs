@@ -16,7 +16,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs};
 
 use crate::app::{App, Mode, Tab};
-use crate::store::{AlertDetail, AlertLine, DeviceLine, FlowLine, Overview, Page, Store};
+use crate::store::{
+    AlertDetail, AlertLine, DeviceLine, FlowLine, Overview, Page, Store, TalkerLine,
+};
 
 /// The smallest terminal the dashboard lays out in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -40,6 +42,8 @@ pub struct Screen {
     pub device_alerts: Vec<AlertLine>,
     /// Flows of the hour shown, and that hour.
     pub flows: Vec<FlowLine>,
+    /// The addresses that moved the most in that hour.
+    pub talkers: Vec<TalkerLine>,
     /// The hour the flow pane shows.
     pub flow_hour: Option<Timestamp>,
     /// Hours with flows, in all.
@@ -133,7 +137,9 @@ pub fn fetch(store: &Store, app: &mut App, size: Rect) -> rusqlite::Result<Scree
             s.flow_hours = hours.len();
             s.flow_hour = hours.get(app.flow_hour).copied();
             if let Some(hour) = s.flow_hour {
-                s.flows = store.flows(hour, u64::from(size.height.saturating_sub(6)))?;
+                let (talkers, pairs) = flows::rows(size);
+                s.talkers = store.talkers(hour, talkers)?;
+                s.flows = store.flows(hour, pairs)?;
             }
         }
     }
