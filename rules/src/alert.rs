@@ -79,6 +79,8 @@ pub enum AlertKind {
     DeviceUnregistered,
     /// `route.offlan_destination`.
     RouteOfflanDestination,
+    /// `route.offlan_reply`.
+    RouteOfflanReply,
 }
 
 impl AlertKind {

@@ -34,6 +34,14 @@ pub enum Fact {
     },
     /// A new flow began.
     NewFlow(FlowStart),
+    /// The responder of a flow sent its first packet back: the two sides
+    /// reach each other. `at` is when the answer came.
+    FlowAnswered {
+        /// The flow, as it began.
+        flow: FlowStart,
+        /// The answer's packet time.
+        at: Timestamp,
+    },
     /// A flow ended (closed or idle); its final counters.
     FlowEnded(FlowSummary),
     /// What one initiator moved to and from one service within one UTC
@@ -47,6 +55,7 @@ impl Fact {
         match self {
             Fact::NewDevice { ts, .. } | Fact::AddressBound { ts, .. } => *ts,
             Fact::NewFlow(f) => f.ts,
+            Fact::FlowAnswered { at, .. } => *at,
             Fact::FlowEnded(f) => f.last_seen,
             Fact::HourlyVolume(v) => v.hour,
         }

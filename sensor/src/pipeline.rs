@@ -160,6 +160,7 @@ impl Pipeline {
                 Fact::NewDevice { .. }
                 | Fact::AddressBound { .. }
                 | Fact::NewFlow(_)
+                | Fact::FlowAnswered { .. }
                 | Fact::FlowEnded(_) => {}
             }
         }

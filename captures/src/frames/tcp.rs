@@ -222,7 +222,10 @@ impl Tcp {
     }
 
     /// Three-way handshake; afterwards `now` is the client's ACK.
-    pub fn connect(&mut self, out: &mut Vec<Record>) {
+    ///
+    /// Returns when the server's SYN-ACK went out: the first packet of the
+    /// answering side.
+    pub fn connect(&mut self, out: &mut Vec<Record>) -> Timestamp {
         self.begin();
         let t0 = self.now_us;
         let f = self.segment(CLIENT, SYN, &[]);
@@ -236,6 +239,7 @@ impl Tcp {
         let f = self.segment(CLIENT, ACK, &[]);
         self.emit(out, t2, f);
         self.now_us = t2;
+        Timestamp::from_nanos(t1 * 1000)
     }
 
     /// A SYN nobody answers, sent now and retransmitted `retries_ms` after

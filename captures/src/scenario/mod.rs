@@ -90,6 +90,28 @@ impl ExpectedAlert {
         }
     }
 
+    /// `route.offlan_reply` for the LAN device `mac`/`ip`: `count` flows
+    /// with an off-LAN end that sent to it, the first answer (or inbound
+    /// flow) at `first_seen`, the last at `last_seen`.
+    pub fn offlan_reply(
+        mac: MacAddr,
+        ip: impl Into<IpAddr>,
+        first_seen: Timestamp,
+        last_seen: Timestamp,
+        count: u64,
+    ) -> ExpectedAlert {
+        ExpectedAlert {
+            kind: "route.offlan_reply",
+            severity: "critical",
+            clause: "5.4",
+            mac: Some(mac),
+            ip: Some(ip.into()),
+            first_seen,
+            last_seen,
+            count,
+        }
+    }
+
     /// The sort key of `expected-alerts.json`: kind, subject MAC, subject
     /// IP, first seen (absent subject fields first).
     fn key(&self) -> (&'static str, Option<String>, Option<String>, Timestamp) {
@@ -301,6 +323,7 @@ pub fn all() -> Vec<Scenario> {
         demo::demo(),
         small::unregistered_device(),
         small::offlan_destination(),
+        small::offlan_reply(),
         small::benign_local_scope(),
         small::inventory(),
     ]

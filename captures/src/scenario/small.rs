@@ -225,13 +225,13 @@ pub fn offlan_destination() -> Scenario {
 WS-01 (10.20.1.21, registered) has 114.114.114.114 as DNS server and the switch as gateway: two DNS queries
 from two source ports (the first repeated once from the same port: still one flow) and a SYN to
 203.0.113.5:443 with two retransmissions: three flows to off-LAN destinations, one route.offlan_destination
-with count 3. WS-05 talks only to the LAN (ARP, DNS and SMB with FS01), multicast (IGMP, mDNS, LLMNR,
+with count 3. Nothing answers, so route.offlan_reply stays silent. WS-05 talks only to the LAN (ARP, DNS and SMB with FS01), multicast (IGMP, mDNS, LLMNR,
 SSDP), broadcast (NetBIOS to 10.20.255.255, a licence-server search to 255.255.255.255) and link-local
 addresses (ICMPv6 with FS01's fe80:: address, HTTP to a scanner on 169.254.77.12): silent.
 
 WS-01（10.20.1.21，已登记）的 DNS 设成 114.114.114.114、网关设成交换机：从两个源端口发出两次 DNS 查询（第一次
 从同一端口重发一次，仍是同一会话），并向 203.0.113.5:443 发 SYN（重传两次）：共三个去往网外的会话，产生一条
-route.offlan_destination，计数 3。WS-05 只与本网（和 FS01 的 ARP、DNS、SMB）、组播（IGMP、mDNS、LLMNR、
+route.offlan_destination，计数 3。均无应答，因此 route.offlan_reply 不告警。WS-05 只与本网（和 FS01 的 ARP、DNS、SMB）、组播（IGMP、mDNS、LLMNR、
 SSDP）、广播（发往 10.20.255.255 的 NetBIOS、发往 255.255.255.255 的加密锁服务器搜索）和链路本地地址（与 FS01
 的 fe80:: 地址的 ICMPv6、访问 169.254.77.12 上扫描仪的网页）通信：不告警。
 "
@@ -240,6 +240,81 @@ SSDP）、广播（发往 10.20.255.255 的 NetBIOS、发往 255.255.255.255 的
         SNAPLEN,
         tr.recs,
         vec![ExpectedAlert::offlan_destination(wa.mac, wa.ip, q1, syn, 3)],
+    )
+}
+
+/// `offlan-reply`: the core switch routes to the internet — answers come
+/// back, and an outside host reaches the file server.
+pub fn offlan_reply() -> Scenario {
+    let mut rng = Rng::new(0x7265_706c);
+    let mut tr = Trace::default();
+    let fs = fs();
+    let sw = switch();
+    let ws = Dev::new("f8:bc:12:9e:33:21", [10, 20, 1, 21], Os::Windows, "WS-01");
+    let public_dns = Ipv4Addr::new(114, 114, 114, 114);
+    let web = Ipv4Addr::new(203, 0, 113, 5);
+    let scanner = Ipv4Addr::new(198, 51, 100, 7);
+
+    // 10:00 WS-01 asks 114.114.114.114 through its gateway, the switch, and
+    // an answer comes back.
+    let t = acts::arp_resolve(&mut tr, &mut rng, &ws, &sw, ms(local(10, 0, 0), 215));
+    let query_at = ms(t, 3);
+    let (sport, id) = (rng.ephemeral_port(), rng.next_u16());
+    tr.at(query_at, frames::dns_query(&ws.via(sw.mac, public_dns), sport, id, "www.baidu.com"));
+    let back = Ends::new(sw.mac, public_dns, ws.mac, ws.ip).ttl(56);
+    let answer = dns::response_a(id, "www.baidu.com", &[web], 300, dns::RCODE_NOERROR, false);
+    let answer_at = ms(query_at, 31);
+    tr.at(answer_at, frames::udp(&back, 53, sport, &answer));
+    // ... then opens HTTPS to the address, which answers.
+    let syn_at = ms(answer_at, 4);
+    let far = TcpPeer { mac: sw.mac, ip: web.into(), port: 443, os: Os::Linux };
+    let mut https = Tcp::new(ws.peer(rng.ephemeral_port()), far, syn_at, rng.next_u64());
+    let syn_ack_at = https.connect(&mut tr.recs);
+    https.send(&mut tr.recs, true, 517, &[0x16, 0x03, 0x01, 0x02, 0x00, 0x01]);
+    https.wait_ms(40);
+    https.send(&mut tr.recs, false, 2800, &[0x16, 0x03, 0x03, 0x00, 0x7a, 0x02]);
+    https.wait_ms(200);
+    https.close(&mut tr.recs, true);
+
+    // 10:03 a host on the internet knocks on FS01's remote desktop port,
+    // through the same switch; FS01 answers.
+    let knock_at = ms(local(10, 3, 0), 640);
+    let outside = TcpPeer { mac: sw.mac, ip: scanner.into(), port: 41_522, os: Os::Linux };
+    let mut rdp = Tcp::new(outside, fs.peer(3389), knock_at, rng.next_u64());
+    rdp.connect(&mut tr.recs);
+    rdp.wait_ms(30);
+    rdp.close(&mut tr.recs, true);
+
+    let assets = [
+        Asset::of(&sw, "核心交换机", "switch"),
+        Asset::of(&fs, "文件服务器 FS01", "fileserver"),
+        Asset::of(&ws, "质检工作站-01", "workstation"),
+    ];
+    let policy = policy_toml("Every device is registered.", "10.20.0.0/16", &assets);
+    Scenario::new(
+        "offlan-reply",
+        "The core switch routes out: a DNS answer and an HTTPS handshake come back, and an outside host reaches FS01",
+        "\
+The core switch has an uplink nobody declared. WS-01 (10.20.1.21) asks 114.114.114.114 for www.baidu.com
+and gets an answer, then completes an HTTPS handshake with 203.0.113.5: two flows sent off the LAN
+(route.offlan_destination, count 2) and both answered (route.offlan_reply on WS-01, count 2). At 10:03 a host
+on the internet, 198.51.100.7, opens a connection to FS01's remote desktop port and FS01 answers:
+route.offlan_reply on FS01 (count 1). FS01 only answered, so no route.offlan_destination for it.
+
+核心交换机有一条没人申报的上联。WS-01（10.20.1.21）向 114.114.114.114 查询 www.baidu.com 并得到应答，随后与
+203.0.113.5 完成 HTTPS 握手：两个发往网外的会话（route.offlan_destination，计数 2），且都有应答（WS-01 上的
+route.offlan_reply，计数 2）。10:03 互联网上的主机 198.51.100.7 连接 FS01 的远程桌面端口，FS01 应答：FS01 上的
+route.offlan_reply（计数 1）。FS01 只是应答，因此不产生 route.offlan_destination。
+"
+        .to_string(),
+        Some(policy),
+        SNAPLEN,
+        tr.recs,
+        vec![
+            ExpectedAlert::offlan_destination(ws.mac, ws.ip, query_at, syn_at, 2),
+            ExpectedAlert::offlan_reply(ws.mac, ws.ip, answer_at, syn_ack_at, 2),
+            ExpectedAlert::offlan_reply(fs.mac, fs.ip, knock_at, knock_at, 1),
+        ],
     )
 }
 
@@ -413,12 +488,13 @@ pub fn inventory() -> Scenario {
     tr.at(dns_at, frames::dns_query(&host.via(router.mac, google_dns), sport, id, "example.com"));
     let back = Ends::new(router.mac, google_dns, host.mac, host.ip).ttl(117);
     let answer = dns::response_a(id, "example.com", &[site], 300, dns::RCODE_NOERROR, false);
-    tr.at(ms(dns_at, 21), frames::udp(&back, 53, sport, &answer));
+    let answer_at = ms(dns_at, 21);
+    tr.at(answer_at, frames::udp(&back, 53, sport, &answer));
     let syn_at = ms(dns_at, 25);
     let far = TcpPeer { mac: router.mac, ip: site.into(), port: 443, os: Os::Linux };
     let mut https = Tcp::new(host.peer(rng.ephemeral_port()), far, syn_at, rng.next_u64())
         .with_rate(50_000_000);
-    https.connect(&mut tr.recs);
+    let syn_ack_at = https.connect(&mut tr.recs);
     https.send(&mut tr.recs, true, 517, &[0x16, 0x03, 0x01, 0x02, 0x00, 0x01]);
     https.wait_ms(95);
     https.send(&mut tr.recs, false, 4100, &[0x16, 0x03, 0x03, 0x00, 0x7a, 0x02]);
@@ -436,16 +512,21 @@ pub fn inventory() -> Scenario {
 No policy file: the sensor runs in inventory mode, the private ranges are the LAN and there is no asset
 register, so no device.unregistered. On 192.168.1.0/24 a Dell desktop gets its address from a TP-Link
 router, talks to a Synology NAS over SMB, then asks 8.8.8.8 for example.com and opens HTTPS to
-93.184.215.14: two flows to off-LAN destinations, one route.offlan_destination with count 2.
+93.184.215.14: two flows to off-LAN destinations, one route.offlan_destination with count 2. Both are
+answered (the DNS reply, the SYN-ACK): the path out works, one route.offlan_reply with count 2.
 
 没有策略文件：传感器以清点模式运行，私有地址段视为本网，没有资产登记，因此不产生 device.unregistered。
 192.168.1.0/24 上一台戴尔台式机从 TP-Link 路由器获得地址，通过 SMB 访问群晖 NAS，然后向 8.8.8.8 查询
 example.com 并与 93.184.215.14 建立 HTTPS 连接：两个去往网外的会话，产生一条 route.offlan_destination，计数 2。
+两者都有应答（DNS 回复、SYN-ACK）：外联通路可用，产生一条 route.offlan_reply，计数 2。
 "
         .to_string(),
         None,
         SNAPLEN,
         tr.recs,
-        vec![ExpectedAlert::offlan_destination(host.mac, host.ip, dns_at, syn_at, 2)],
+        vec![
+            ExpectedAlert::offlan_destination(host.mac, host.ip, dns_at, syn_at, 2),
+            ExpectedAlert::offlan_reply(host.mac, host.ip, answer_at, syn_ack_at, 2),
+        ],
     )
 }

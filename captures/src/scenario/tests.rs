@@ -11,13 +11,18 @@ use gapwatch_rules::net::{is_link_local, is_local_scope, is_unicast_host};
 use super::*;
 
 #[test]
-fn five_scenarios_with_unique_names() {
+fn six_scenarios_with_unique_names() {
     let all = all();
     let names: BTreeSet<_> = all.iter().map(|s| s.name).collect();
-    assert_eq!(names.len(), 5);
-    for want in
-        ["demo", "unregistered-device", "offlan-destination", "benign-local-scope", "inventory"]
-    {
+    assert_eq!(names.len(), 6);
+    for want in [
+        "demo",
+        "unregistered-device",
+        "offlan-destination",
+        "offlan-reply",
+        "benign-local-scope",
+        "inventory",
+    ] {
         assert!(names.contains(want), "{want}");
     }
 }
@@ -200,6 +205,9 @@ fn offlan_flows_are_staged_exactly() {
         // reuse a 5-tuple, so each is one flow.
         let mut flows: BTreeMap<(MacAddr, IpAddr), BTreeMap<FiveTuple, Timestamp>> =
             BTreeMap::new();
+        // Flows an off-LAN address began: the LAN side's packets in them
+        // are answers, not flows of its own.
+        let mut inbound: BTreeSet<(u8, IpAddr, u16, IpAddr, u16)> = BTreeSet::new();
         for r in &s.records {
             let p = SlicedPacket::from_ethernet(&r.frame).unwrap();
             let Some(etherparse::LinkSlice::Ethernet2(eth)) = &p.link else { continue };
@@ -222,14 +230,25 @@ fn offlan_flows_are_staged_exactly() {
                 }
                 _ => continue,
             };
-            if in_lan(dst, inventory) || is_local_scope(dst) || !in_lan(src, inventory) {
-                continue;
-            }
             let (sp, dp) = match &p.transport {
                 Some(TransportSlice::Tcp(t)) => (t.source_port(), t.destination_port()),
                 Some(TransportSlice::Udp(u)) => (u.source_port(), u.destination_port()),
                 _ => (0, 0),
             };
+            let from_outside = !in_lan(src, inventory) && !is_local_scope(src);
+            if from_outside && in_lan(dst, inventory) {
+                // The first packet between the two: the outside began it.
+                if !flows.values().any(|f| f.contains_key(&(proto, dp, src, sp))) {
+                    inbound.insert((proto, src, sp, dst, dp));
+                }
+                continue;
+            }
+            if in_lan(dst, inventory) || is_local_scope(dst) || !in_lan(src, inventory) {
+                continue;
+            }
+            if inbound.contains(&(proto, dst, dp, src, sp)) {
+                continue;
+            }
             flows
                 .entry((MacAddr(eth.source()), src))
                 .or_default()

@@ -7,6 +7,7 @@
 
 mod device_unregistered;
 mod route_offlan_destination;
+mod route_offlan_reply;
 
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
 use crate::fact::Fact;
@@ -54,7 +55,8 @@ impl KindInfo {
     }
 }
 
-static CATALOG: [&KindInfo; 2] = [&device_unregistered::INFO, &route_offlan_destination::INFO];
+static CATALOG: [&KindInfo; 3] =
+    [&device_unregistered::INFO, &route_offlan_destination::INFO, &route_offlan_reply::INFO];
 
 /// Every alert kind gapwatch raises, in catalog order.
 pub fn catalog() -> &'static [&'static KindInfo] {
@@ -66,6 +68,7 @@ pub fn info(kind: AlertKind) -> &'static KindInfo {
     match kind {
         AlertKind::DeviceUnregistered => &device_unregistered::INFO,
         AlertKind::RouteOfflanDestination => &route_offlan_destination::INFO,
+        AlertKind::RouteOfflanReply => &route_offlan_reply::INFO,
     }
 }
 
@@ -106,6 +109,23 @@ pub(crate) fn merge_list(
 }
 
 /// The strings of the JSON array `key`, joined for a message.
+/// An endpoint as alerts show it: `203.0.113.5:443/tcp`,
+/// `[2001:db8::1]:53/udp`, `8.8.8.8/icmp`.
+pub(crate) fn endpoint(proto: u8, at: &crate::fact::Endpoint) -> String {
+    let proto_name = match proto {
+        1 => "icmp".to_string(),
+        6 => "tcp".to_string(),
+        17 => "udp".to_string(),
+        58 => "icmpv6".to_string(),
+        n => format!("ip-proto-{n}"),
+    };
+    match (at.port, at.ip) {
+        (0, ip) => format!("{ip}/{proto_name}"),
+        (port, std::net::IpAddr::V6(ip)) => format!("[{ip}]:{port}/{proto_name}"),
+        (port, ip) => format!("{ip}:{port}/{proto_name}"),
+    }
+}
+
 pub(crate) fn joined(evidence: &Evidence, key: &str, sep: &str) -> String {
     let items: Vec<&str> = evidence
         .get(key)
@@ -118,4 +138,19 @@ pub(crate) fn joined(evidence: &Evidence, key: &str, sep: &str) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fact::Endpoint;
+
+    #[test]
+    fn formats_endpoints() {
+        let ep = |ip: &str, port| Endpoint { mac: None, ip: ip.parse().unwrap(), port };
+        assert_eq!(endpoint(6, &ep("203.0.113.5", 443)), "203.0.113.5:443/tcp");
+        assert_eq!(endpoint(17, &ep("2001:db8::1", 53)), "[2001:db8::1]:53/udp");
+        assert_eq!(endpoint(1, &ep("8.8.8.8", 0)), "8.8.8.8/icmp");
+        assert_eq!(endpoint(47, &ep("8.8.8.8", 0)), "8.8.8.8/ip-proto-47");
+    }
 }

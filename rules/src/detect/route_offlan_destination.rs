@@ -15,9 +15,9 @@
 
 use serde_json::{Value, json};
 
-use super::{KindInfo, joined, merge_list};
+use super::{KindInfo, endpoint, joined, merge_list};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::{Endpoint, Fact};
+use crate::fact::Fact;
 use crate::lang::Lang;
 use crate::net::is_local_scope;
 use crate::policy::Policy;
@@ -53,7 +53,7 @@ fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
         return None;
     }
     let Value::Object(evidence) = json!({
-        "destinations": [destination(flow.proto, &flow.responder)],
+        "destinations": [endpoint(flow.proto, &flow.responder)],
     }) else {
         return None;
     };
@@ -63,22 +63,6 @@ fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
         ts: flow.ts,
         evidence,
     })
-}
-
-/// `203.0.113.5:443/tcp`, `[2001:db8::1]:53/udp`, `8.8.8.8/icmp`.
-fn destination(proto: u8, to: &Endpoint) -> String {
-    let proto_name = match proto {
-        1 => "icmp".to_string(),
-        6 => "tcp".to_string(),
-        17 => "udp".to_string(),
-        58 => "icmpv6".to_string(),
-        n => format!("ip-proto-{n}"),
-    };
-    match (to.port, to.ip) {
-        (0, ip) => format!("{ip}/{proto_name}"),
-        (port, std::net::IpAddr::V6(ip)) => format!("[{ip}]:{port}/{proto_name}"),
-        (port, ip) => format!("{ip}:{port}/{proto_name}"),
-    }
 }
 
 fn merge(into: &mut Evidence, new: Evidence) {
@@ -91,19 +75,5 @@ fn message(subject: &Subject, evidence: &Evidence, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{subject} 向网外地址发送数据：{to}"),
         Lang::En => format!("{subject} sent traffic to addresses outside the LAN: {to}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_destinations() {
-        let ep = |ip: &str, port| Endpoint { mac: None, ip: ip.parse().unwrap(), port };
-        assert_eq!(destination(6, &ep("203.0.113.5", 443)), "203.0.113.5:443/tcp");
-        assert_eq!(destination(17, &ep("2001:db8::1", 53)), "[2001:db8::1]:53/udp");
-        assert_eq!(destination(1, &ep("8.8.8.8", 0)), "8.8.8.8/icmp");
-        assert_eq!(destination(47, &ep("8.8.8.8", 0)), "8.8.8.8/ip-proto-47");
     }
 }

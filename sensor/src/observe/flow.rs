@@ -122,7 +122,9 @@ impl FlowEntry {
         (ts > self.summary.last_seen.plus_secs(idle)).then_some(FlowEnd::Idle)
     }
 
-    fn add(&mut self, p: &FlowPacket) {
+    /// Counts `p`; true if it is the responder's first packet (the flow
+    /// is answered).
+    fn add(&mut self, p: &FlowPacket) -> bool {
         let s = &mut self.summary;
         s.last_seen = s.last_seen.max(p.ts);
         let h = &mut self.hour;
@@ -131,6 +133,7 @@ impl FlowEntry {
         h.tcp_flags |= p.tcp_flags;
         let from_initiator =
             (p.src.ip, p.src.port) == (s.start.initiator.ip, s.start.initiator.port);
+        let mut answered = false;
         if from_initiator {
             s.orig_packets += 1;
             s.orig_bytes += p.bytes;
@@ -138,6 +141,7 @@ impl FlowEntry {
             self.hour.orig_packets += 1;
             self.hour.orig_bytes += p.bytes;
         } else {
+            answered = s.resp_packets == 0;
             s.resp_packets += 1;
             s.resp_bytes += p.bytes;
             s.resp_tcp_flags |= p.tcp_flags;
@@ -145,7 +149,7 @@ impl FlowEntry {
             self.hour.resp_bytes += p.bytes;
         }
         if p.proto != TCP || self.closed_at.is_some() {
-            return;
+            return answered;
         }
         if p.tcp_flags & RST != 0 {
             s.end = FlowEnd::Rst;
@@ -161,6 +165,7 @@ impl FlowEntry {
                 self.closed_at = Some(p.ts);
             }
         }
+        answered
     }
 }
 
@@ -196,7 +201,9 @@ impl FlowTable {
                     Self::end(&mut self.volumes, self.hour, old, end, facts);
                     facts.push(Fact::NewFlow(entry.summary.start));
                 }
-                entry.add(p);
+                if entry.add(p) {
+                    facts.push(Fact::FlowAnswered { flow: entry.summary.start, at: p.ts });
+                }
             }
             None => {
                 let mut entry = FlowEntry::new(p);

@@ -422,6 +422,25 @@ fn first_packet_is_a_new_flow_and_reply_joins_it() {
 }
 
 #[test]
+fn the_first_answer_is_a_fact_and_later_ones_are_not() {
+    let mut lan = Lan::new();
+    let answered = |facts: Vec<Fact>| -> Vec<Fact> {
+        facts.into_iter().filter(|f| matches!(f, Fact::FlowAnswered { .. })).collect()
+    };
+    assert_eq!(answered(lan.see(&tcp(A, 40000, B, 445, 0x02), 0)), vec![]);
+    let flow = start(6, ep(A, 40000), ep(B, 445), 0);
+    assert_eq!(
+        answered(lan.see(&tcp(B, 445, A, 40000, 0x12), 1)),
+        vec![Fact::FlowAnswered { flow, at: ts(1) }]
+    );
+    assert_eq!(answered(lan.see(&tcp(A, 40000, B, 445, 0x10), 2)), vec![]);
+    assert_eq!(answered(lan.see(&tcp(B, 445, A, 40000, 0x18), 3)), vec![]);
+    // A flow nobody answers never says so.
+    assert_eq!(answered(lan.see(&udp(A, 5001, B, 53, 30), 4)), vec![]);
+    assert_eq!(answered(lan.finish()), vec![]);
+}
+
+#[test]
 fn tcp_fin_both_ways_closes_flow_and_bare_syn_starts_new_one() {
     let mut lan = Lan::new();
     let facts = flow_facts(lan.see(&tcp(A, 40000, B, 22, SYN), 0));
