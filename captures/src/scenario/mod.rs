@@ -78,16 +78,9 @@ impl ExpectedAlert {
         last_seen: Timestamp,
         count: u64,
     ) -> ExpectedAlert {
-        ExpectedAlert {
-            kind: "route.offlan_destination",
-            severity: "high",
-            clause: "5.4",
-            mac: Some(mac),
-            ip: Some(ip.into()),
-            first_seen,
-            last_seen,
-            count,
-        }
+        let ip = Some(ip.into());
+        let (mac, kind, severity) = (Some(mac), "route.offlan_destination", "high");
+        ExpectedAlert { kind, severity, clause: "5.4", mac, ip, first_seen, last_seen, count }
     }
 
     /// `route.offlan_reply` for the LAN device `mac`/`ip`: `count` flows
@@ -100,16 +93,9 @@ impl ExpectedAlert {
         last_seen: Timestamp,
         count: u64,
     ) -> ExpectedAlert {
-        ExpectedAlert {
-            kind: "route.offlan_reply",
-            severity: "critical",
-            clause: "5.4",
-            mac: Some(mac),
-            ip: Some(ip.into()),
-            first_seen,
-            last_seen,
-            count,
-        }
+        let ip = Some(ip.into());
+        let (mac, kind, severity) = (Some(mac), "route.offlan_reply", "critical");
+        ExpectedAlert { kind, severity, clause: "5.4", mac, ip, first_seen, last_seen, count }
     }
 
     /// The sort key of `expected-alerts.json`: kind, subject MAC, subject
