@@ -77,6 +77,8 @@ impl FromStr for Severity {
 pub enum AlertKind {
     /// `device.unregistered`.
     DeviceUnregistered,
+    /// `device.ip_conflict`.
+    DeviceIpConflict,
     /// `route.offlan_destination`.
     RouteOfflanDestination,
     /// `route.offlan_reply`.
@@ -84,6 +86,14 @@ pub enum AlertKind {
 }
 
 impl AlertKind {
+    /// Every kind.
+    pub const ALL: [AlertKind; 4] = [
+        AlertKind::DeviceUnregistered,
+        AlertKind::DeviceIpConflict,
+        AlertKind::RouteOfflanDestination,
+        AlertKind::RouteOfflanReply,
+    ];
+
     /// Stable id, as in JSON (`device.unregistered`).
     pub fn id(self) -> &'static str {
         crate::detect::info(self).id
@@ -145,6 +155,9 @@ pub struct Finding {
     pub ts: Timestamp,
     /// What shows it.
     pub evidence: Evidence,
+    /// How severe this finding is: the kind's default, or higher when the
+    /// evidence says so (a conflict over a server's address).
+    pub severity: Severity,
 }
 
 /// An alert as recorded and shown: the stable JSON shape of `gapwatch alerts

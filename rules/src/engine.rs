@@ -110,7 +110,7 @@ impl Engine {
                 open.first_seen = open.first_seen.min(finding.ts);
                 open.last_seen = open.last_seen.max(finding.ts);
                 // Severity may rise with new evidence, never silently fall.
-                open.severity = open.severity.max(info.severity);
+                open.severity = open.severity.max(finding.severity);
                 if open.unreported == 0 {
                     self.changed.push(key);
                 }
@@ -122,7 +122,7 @@ impl Engine {
                 self.open.insert(
                     key,
                     OpenAlert {
-                        severity: info.severity,
+                        severity: finding.severity,
                         first_seen: finding.ts,
                         last_seen: finding.ts,
                         unreported: 1,

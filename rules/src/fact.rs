@@ -32,6 +32,21 @@ pub enum Fact {
         /// When.
         ts: Timestamp,
     },
+    /// A device began using an address another device used moments ago
+    /// (within [`CONFLICT_WINDOW_SECS`]): two MACs claim one IP. Stated
+    /// with the [`Fact::AddressBound`] of the claimant.
+    AddressConflict {
+        /// The address.
+        ip: IpAddr,
+        /// The device that used it before.
+        owner: MacAddr,
+        /// The device that claims it now.
+        claimant: MacAddr,
+        /// How the claim was seen.
+        source: BindingSource,
+        /// When.
+        ts: Timestamp,
+    },
     /// A new flow began.
     NewFlow(FlowStart),
     /// The responder of a flow sent its first packet back: the two sides
@@ -53,7 +68,9 @@ impl Fact {
     /// Packet time of the fact.
     pub fn ts(&self) -> Timestamp {
         match self {
-            Fact::NewDevice { ts, .. } | Fact::AddressBound { ts, .. } => *ts,
+            Fact::NewDevice { ts, .. }
+            | Fact::AddressBound { ts, .. }
+            | Fact::AddressConflict { ts, .. } => *ts,
             Fact::NewFlow(f) => f.ts,
             Fact::FlowAnswered { at, .. } => *at,
             Fact::FlowEnded(f) => f.last_seen,
@@ -61,6 +78,11 @@ impl Fact {
         }
     }
 }
+
+/// An address last used by one device more recently than this, then
+/// claimed by another, is a conflict; longer ago, it changed hands (a DHCP
+/// lease given anew, a machine replaced).
+pub const CONFLICT_WINDOW_SECS: i64 = 600;
 
 /// How an address was bound to a MAC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

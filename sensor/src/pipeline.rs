@@ -159,6 +159,7 @@ impl Pipeline {
                 Fact::HourlyVolume(v) => self.batch.push(Record::Volume(v)),
                 Fact::NewDevice { .. }
                 | Fact::AddressBound { .. }
+                | Fact::AddressConflict { .. }
                 | Fact::NewFlow(_)
                 | Fact::FlowAnswered { .. }
                 | Fact::FlowEnded(_) => {}

@@ -98,6 +98,19 @@ impl ExpectedAlert {
         ExpectedAlert { kind, severity, clause: "5.4", mac, ip, first_seen, last_seen, count }
     }
 
+    /// `device.ip_conflict` for `mac` claiming `ip`: `severity` "high" for a
+    /// server's or export station's address, else "medium".
+    pub fn ip_conflict(
+        mac: MacAddr,
+        ip: impl Into<IpAddr>,
+        severity: &'static str,
+        at: Timestamp,
+    ) -> ExpectedAlert {
+        let (ip, mac, kind) = (Some(ip.into()), Some(mac), "device.ip_conflict");
+        let (first_seen, last_seen, count) = (at, at, 1);
+        ExpectedAlert { kind, severity, clause: "5.8", mac, ip, first_seen, last_seen, count }
+    }
+
     /// The sort key of `expected-alerts.json`: kind, subject MAC, subject
     /// IP, first seen (absent subject fields first).
     fn key(&self) -> (&'static str, Option<String>, Option<String>, Timestamp) {
@@ -310,6 +323,8 @@ pub fn all() -> Vec<Scenario> {
         small::unregistered_device(),
         small::offlan_destination(),
         small::offlan_reply(),
+        small::ip_conflict(),
+        small::ip_reassigned(),
         small::benign_local_scope(),
         small::inventory(),
     ]

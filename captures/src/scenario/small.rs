@@ -318,6 +318,119 @@ route.offlan_reply（计数 1）。FS01 只是应答，因此不产生 route.off
     )
 }
 
+/// `ip-conflict`: a workstation given the file server's address by hand,
+/// and a second device on an address another used seconds before.
+pub fn ip_conflict() -> Scenario {
+    let mut rng = Rng::new(0x6970_636f);
+    let mut tr = Trace::default();
+    let fs = fs();
+    let ws1 = Dev::new("f8:bc:12:9e:33:21", [10, 20, 1, 21], Os::Windows, "WS-01");
+    let ws5 = Dev::new("04:0e:3c:51:9f:25", [10, 20, 1, 25], Os::Windows, "WS-05");
+    let scan = Dev::new("64:eb:8c:44:0d:15", [10, 20, 1, 60], Os::Embedded, "SCAN-05");
+    let ws6 = Dev::new("3c:d9:2b:6e:07:26", [10, 20, 1, 60], Os::Windows, "WS-06");
+
+    // 09:00 the file server announces itself; a workstation uses it.
+    let t = acts::arp_claim(&mut tr, &mut rng, &fs, ms(local(9, 0, 0), 140));
+    let t = acts::arp_resolve(&mut tr, &mut rng, &ws1, &fs, ms(t, 2000));
+    acts::smb_session(&mut tr, &mut rng, &ws1, &fs, ms(t, 3), &read_plan(20_000));
+    // 09:02 WS-05 was given 10.20.0.10 by hand: it announces FS01's address.
+    let ws5_as_fs = Dev { ip: fs.ip, ..ws5 };
+    let stolen = acts::arp_claim(&mut tr, &mut rng, &ws5_as_fs, ms(local(9, 2, 0), 310));
+    // 09:10 the scanner takes 10.20.1.60 (no fixed address in the register);
+    // thirty seconds later WS-06 claims the same address.
+    let t = acts::arp_claim(&mut tr, &mut rng, &scan, ms(local(9, 10, 0), 75));
+    acts::arp_resolve(&mut tr, &mut rng, &scan, &fs, ms(t, 500));
+    let clash = acts::arp_claim(&mut tr, &mut rng, &ws6, ms(t, 30_000));
+
+    let assets = [
+        Asset::of(&fs, "文件服务器 FS01", "fileserver"),
+        Asset::of(&ws1, "质检工作站-01", "workstation"),
+        Asset::of(&ws5, "图像处理工作站-05", "workstation"),
+        Asset::of(&scan, "扫描仪-05", "scanner").unpinned(),
+        Asset::of(&ws6, "图像处理工作站-06", "workstation").unpinned(),
+    ];
+    let policy = policy_toml(
+        "Every device is registered; FS01, WS-01 and WS-05 have fixed addresses, SCAN-05 and WS-06 not.",
+        "10.20.0.0/16",
+        &assets,
+    );
+    Scenario::new(
+        "ip-conflict",
+        "WS-05 announces the file server's address; WS-06 claims an address the scanner took seconds before",
+        "\
+FS01 (10.20.0.10) announces itself and serves WS-01. At 09:02 WS-05, registered with 10.20.1.25, announces
+10.20.0.10, the address the register gives FS01: device.ip_conflict on WS-05, high (a file server's
+address). At 09:10 SCAN-05 (no fixed address) takes 10.20.1.60 and thirty seconds later WS-06 claims it
+too: device.ip_conflict on WS-06, medium. Everything is registered, so no device.unregistered.
+
+FS01（10.20.0.10）宣告自己的地址并为 WS-01 提供服务。09:02，登记为 10.20.1.25 的 WS-05 宣告了 10.20.0.10，
+即登记表中 FS01 的地址：WS-05 上的 device.ip_conflict，高（文件服务器的地址）。09:10 扫描仪 SCAN-05（未固定
+地址）取得 10.20.1.60，三十秒后 WS-06 也宣告该地址：WS-06 上的 device.ip_conflict，中。所有设备均已登记，
+不产生 device.unregistered。
+"
+        .to_string(),
+        Some(policy),
+        SNAPLEN,
+        tr.recs,
+        vec![
+            ExpectedAlert::ip_conflict(ws5.mac, fs.ip, "high", stolen),
+            ExpectedAlert::ip_conflict(ws6.mac, ws6.ip, "medium", clash),
+        ],
+    )
+}
+
+/// `ip-reassigned`: the look-alike of `ip-conflict` — an address that
+/// changes hands after its first holder left, re-announcements, probes.
+pub fn ip_reassigned() -> Scenario {
+    let mut rng = Rng::new(0x7265_6173);
+    let mut tr = Trace::default();
+    let fs = fs();
+    let old = Dev::new("98:e7:43:0a:6c:22", [10, 20, 1, 70], Os::Windows, "WS-02");
+    let new = Dev::new("a4:11:94:26:b8:24", [10, 20, 1, 70], Os::Windows, "WS-04");
+
+    // 09:00 WS-02 uses 10.20.1.70 and talks to FS01, then is switched off.
+    let t = acts::arp_claim(&mut tr, &mut rng, &fs, ms(local(9, 0, 0), 90));
+    let t = acts::arp_claim(&mut tr, &mut rng, &old, ms(t, 1500));
+    let t = acts::arp_resolve(&mut tr, &mut rng, &old, &fs, ms(t, 300));
+    acts::smb_session(&mut tr, &mut rng, &old, &fs, ms(t, 3), &read_plan(15_000));
+    // FS01 announces itself again, as servers do after a link flap.
+    acts::arp_claim(&mut tr, &mut rng, &fs, ms(local(9, 5, 0), 610));
+    // 09:30 WS-04 is given the same address: a new lease, not a theft. Its
+    // RFC 5227 probe (sender 0.0.0.0) for FS01's address claims nothing.
+    tr.at(ms(local(9, 29, 50), 5), frames::arp_probe(new.mac, fs.ip));
+    let t = acts::arp_claim(&mut tr, &mut rng, &new, ms(local(9, 30, 0), 20));
+    let t = acts::arp_resolve(&mut tr, &mut rng, &new, &fs, ms(t, 400));
+    acts::smb_session(&mut tr, &mut rng, &new, &fs, ms(t, 3), &read_plan(15_000));
+
+    let assets = [
+        Asset::of(&fs, "文件服务器 FS01", "fileserver"),
+        Asset::of(&old, "质检工作站-02", "workstation").unpinned(),
+        Asset::of(&new, "著录工作站-04", "workstation").unpinned(),
+    ];
+    let policy = policy_toml(
+        "Every device is registered; WS-02 and WS-04 get addresses by DHCP (not fixed).",
+        "10.20.0.0/16",
+        &assets,
+    );
+    Scenario::new(
+        "ip-reassigned",
+        "An address changes hands half an hour after its first holder left; re-announcements and probes",
+        "\
+WS-02 uses 10.20.1.70 at 09:00 and is switched off. FS01 announces its own address again at 09:05. At
+09:30 WS-04 probes (sender 0.0.0.0, it claims nothing) and then takes 10.20.1.70: the address changed hands
+long after WS-02 last used it, a new lease and not a conflict. Silent.
+
+WS-02 在 09:00 使用 10.20.1.70 后关机。FS01 在 09:05 再次宣告自己的地址。09:30 WS-04 先发地址探测（发送方
+0.0.0.0，不占用任何地址），随后取得 10.20.1.70：距 WS-02 最后一次使用已久，是新的租约而非冲突。不告警。
+"
+        .to_string(),
+        Some(policy),
+        SNAPLEN,
+        tr.recs,
+        vec![],
+    )
+}
+
 /// `benign-local-scope`: the nearest benign traffic, all from registered
 /// devices, must stay silent.
 pub fn benign_local_scope() -> Scenario {

@@ -11,15 +11,17 @@ use gapwatch_rules::net::{is_link_local, is_local_scope, is_unicast_host};
 use super::*;
 
 #[test]
-fn six_scenarios_with_unique_names() {
+fn eight_scenarios_with_unique_names() {
     let all = all();
     let names: BTreeSet<_> = all.iter().map(|s| s.name).collect();
-    assert_eq!(names.len(), 6);
+    assert_eq!(names.len(), 8);
     for want in [
         "demo",
         "unregistered-device",
         "offlan-destination",
         "offlan-reply",
+        "ip-conflict",
+        "ip-reassigned",
         "benign-local-scope",
         "inventory",
     ] {

@@ -66,6 +66,7 @@ fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
         subject: Subject { mac: Some(mac), ip: None },
         ts,
         evidence,
+        severity: INFO.severity,
     })
 }
 

@@ -5,6 +5,7 @@
 //! from one [`Fact`] and the [`Policy`] to at most one [`Finding`]. Dedup,
 //! counting and the alert lifecycle live in [`crate::engine`], once.
 
+mod device_ip_conflict;
 mod device_unregistered;
 mod route_offlan_destination;
 mod route_offlan_reply;
@@ -55,8 +56,12 @@ impl KindInfo {
     }
 }
 
-static CATALOG: [&KindInfo; 3] =
-    [&device_unregistered::INFO, &route_offlan_destination::INFO, &route_offlan_reply::INFO];
+static CATALOG: [&KindInfo; 4] = [
+    &device_unregistered::INFO,
+    &device_ip_conflict::INFO,
+    &route_offlan_destination::INFO,
+    &route_offlan_reply::INFO,
+];
 
 /// Every alert kind gapwatch raises, in catalog order.
 pub fn catalog() -> &'static [&'static KindInfo] {
@@ -67,6 +72,7 @@ pub fn catalog() -> &'static [&'static KindInfo] {
 pub fn info(kind: AlertKind) -> &'static KindInfo {
     match kind {
         AlertKind::DeviceUnregistered => &device_unregistered::INFO,
+        AlertKind::DeviceIpConflict => &device_ip_conflict::INFO,
         AlertKind::RouteOfflanDestination => &route_offlan_destination::INFO,
         AlertKind::RouteOfflanReply => &route_offlan_reply::INFO,
     }
@@ -143,6 +149,16 @@ pub(crate) fn joined(evidence: &Evidence, key: &str, sep: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_is_in_the_catalog_once() {
+        for kind in AlertKind::ALL {
+            let entries: Vec<_> = catalog().iter().filter(|k| k.kind == kind).collect();
+            assert_eq!(entries.len(), 1, "{kind:?}");
+            assert!(std::ptr::eq(*entries[0], info(kind)), "{kind:?}");
+        }
+        assert_eq!(catalog().len(), AlertKind::ALL.len());
+    }
     use crate::fact::Endpoint;
 
     #[test]

@@ -62,6 +62,7 @@ fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
         subject: Subject { mac: flow.initiator.mac, ip: Some(flow.initiator.ip) },
         ts: flow.ts,
         evidence,
+        severity: INFO.severity,
     })
 }
 

@@ -76,6 +76,7 @@ fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
         subject: Subject { mac: local.mac, ip: Some(local.ip) },
         ts,
         evidence,
+        severity: INFO.severity,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use gapwatch_rules::fact::BindingSource;
+use gapwatch_rules::fact::{BindingSource, CONFLICT_WINDOW_SECS};
 use gapwatch_rules::{Fact, MacAddr, Timestamp};
 use rustc_hash::FxHashMap;
 
@@ -52,6 +52,8 @@ pub struct Device {
 pub struct DeviceTable {
     index: FxHashMap<MacAddr, u32>,
     devices: Vec<Device>,
+    /// The device that last began using each address.
+    owners: FxHashMap<IpAddr, u32>,
     /// Devices changed since the last [`DeviceTable::take_dirty`].
     dirty: Vec<u32>,
 }
@@ -147,7 +149,20 @@ impl DeviceTable {
             return;
         }
         d.addresses.push(Address { ip, source, first_seen: ts, last_seen: ts });
-        facts.push(Fact::AddressBound { mac: d.mac, ip, source, ts });
+        let claimant = d.mac;
+        facts.push(Fact::AddressBound { mac: claimant, ip, source, ts });
+        if let Some(before) = self.owners.insert(ip, i).filter(|&j| j != i) {
+            let owner = &self.devices[before as usize];
+            let recent = owner
+                .addresses
+                .iter()
+                .find(|a| a.ip == ip)
+                .is_some_and(|a| ts.secs_since(a.last_seen) < CONFLICT_WINDOW_SECS);
+            // The unspecified address is a probe's, never a claim.
+            if recent && !ip.is_unspecified() {
+                facts.push(Fact::AddressConflict { ip, owner: owner.mac, claimant, source, ts });
+            }
+        }
     }
 
     /// Devices changed since the last call, in order of first change.

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use etherparse::PacketBuilder;
 use gapwatch_rules::fact::{
-    BindingSource, Endpoint, FlowEnd, FlowStart, FlowSummary, HourlyVolume,
+    BindingSource, CONFLICT_WINDOW_SECS, Endpoint, FlowEnd, FlowStart, FlowSummary, HourlyVolume,
 };
 use gapwatch_rules::{Fact, MacAddr, Policy, Timestamp};
 
@@ -269,6 +269,36 @@ fn arp_from_its_own_mac_binds_sender_ip() {
     let a = lan.device(A.mac);
     assert_eq!(a.addresses.len(), 1);
     assert_eq!(a.addresses[0].source, BindingSource::Arp);
+}
+
+#[test]
+fn a_second_mac_on_a_fresh_address_is_a_conflict_and_a_late_one_is_not() {
+    let conflicts = |facts: Vec<Fact>| -> Vec<Fact> {
+        facts.into_iter().filter(|f| matches!(f, Fact::AddressConflict { .. })).collect()
+    };
+    let mut lan = Lan::new();
+    assert_eq!(conflicts(lan.see(&arp(1, A.mac, A.mac, [10, 20, 0, 10], [10, 20, 0, 1]), 0)), []);
+    // A re-announces its own address: not a conflict.
+    assert_eq!(conflicts(lan.see(&arp(2, A.mac, A.mac, [10, 20, 0, 10], [10, 20, 0, 1]), 5)), []);
+    // B claims A's address a minute after A last used it.
+    assert_eq!(
+        conflicts(lan.see(&arp(2, B.mac, B.mac, [10, 20, 0, 10], [10, 20, 0, 1]), 65)),
+        vec![Fact::AddressConflict {
+            ip: A.ip,
+            owner: A.mac,
+            claimant: B.mac,
+            source: BindingSource::Arp,
+            ts: ts(65),
+        }]
+    );
+    // C takes the address long after B went quiet: it changed hands.
+    let later = 65 + CONFLICT_WINDOW_SECS + 1;
+    assert_eq!(
+        conflicts(lan.see(&arp(2, C.mac, C.mac, [10, 20, 0, 10], [10, 20, 0, 1]), later)),
+        []
+    );
+    // An ARP probe (sender 0.0.0.0) claims nothing.
+    assert_eq!(conflicts(lan.see(&arp(1, D.mac, D.mac, [0, 0, 0, 0], [10, 20, 0, 10]), later)), []);
 }
 
 #[test]
