@@ -83,15 +83,18 @@ pub enum AlertKind {
     RouteOfflanDestination,
     /// `route.offlan_reply`.
     RouteOfflanReply,
+    /// `route.tunnel`.
+    RouteTunnel,
 }
 
 impl AlertKind {
     /// Every kind.
-    pub const ALL: [AlertKind; 4] = [
+    pub const ALL: [AlertKind; 5] = [
         AlertKind::DeviceUnregistered,
         AlertKind::DeviceIpConflict,
         AlertKind::RouteOfflanDestination,
         AlertKind::RouteOfflanReply,
+        AlertKind::RouteTunnel,
     ];
 
     /// Stable id, as in JSON (`device.unregistered`).

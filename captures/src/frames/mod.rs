@@ -419,6 +419,16 @@ pub fn nbns_query(
     udp(&e, netbios::PORT, netbios::PORT, &netbios::query(trn_id, name, suffix))
 }
 
+/// An IP packet of protocol `proto` carrying `payload` as is: GRE (47),
+/// IP-in-IP (4), IPv6-in-IPv4 (41), ESP (50) — what tunnels look like.
+pub fn ip_raw(e: &Ends, proto: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + payload.len());
+    ip_step(e, IpNumber(proto), payload, &[])
+        .write(&mut out, IpNumber(proto), payload)
+        .expect("a raw IP packet fits");
+    pad(out)
+}
+
 /// IPv4 Router Alert option, carried by IGMP reports.
 const ROUTER_ALERT: [u8; 4] = [0x94, 0x04, 0x00, 0x00];
 

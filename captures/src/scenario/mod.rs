@@ -111,6 +111,20 @@ impl ExpectedAlert {
         ExpectedAlert { kind, severity, clause: "5.8", mac, ip, first_seen, last_seen, count }
     }
 
+    /// `route.tunnel` for the initiator `mac`/`ip`: `count` tunnel flows,
+    /// the first starting at `first_seen`, the last at `last_seen`.
+    pub fn tunnel(
+        mac: MacAddr,
+        ip: impl Into<IpAddr>,
+        first_seen: Timestamp,
+        last_seen: Timestamp,
+        count: u64,
+    ) -> ExpectedAlert {
+        let ip = Some(ip.into());
+        let (mac, kind, severity) = (Some(mac), "route.tunnel", "high");
+        ExpectedAlert { kind, severity, clause: "5.4", mac, ip, first_seen, last_seen, count }
+    }
+
     /// The sort key of `expected-alerts.json`: kind, subject MAC, subject
     /// IP, first seen (absent subject fields first).
     fn key(&self) -> (&'static str, Option<String>, Option<String>, Timestamp) {
@@ -325,6 +339,8 @@ pub fn all() -> Vec<Scenario> {
         small::offlan_reply(),
         small::ip_conflict(),
         small::ip_reassigned(),
+        small::tunnel(),
+        small::tunnel_lookalike(),
         small::benign_local_scope(),
         small::inventory(),
     ]

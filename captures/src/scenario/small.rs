@@ -431,6 +431,124 @@ WS-02 在 09:00 使用 10.20.1.70 后关机。FS01 在 09:05 再次宣告自己�
     )
 }
 
+/// `tunnel`: a workstation tunnels to a box on the LAN that has a 4G
+/// modem — GRE, then WireGuard.
+pub fn tunnel() -> Scenario {
+    let mut rng = Rng::new(0x7475_6e6e);
+    let mut tr = Trace::default();
+    let ws = Dev::new("f8:bc:12:9e:33:21", [10, 20, 1, 21], Os::Windows, "WS-01");
+    let gw = Dev::new("00:0d:b9:4f:2c:99", [10, 20, 1, 99], Os::Linux, "apu-4g");
+
+    // 11:00 GRE keepalives and a few carried packets, both ways.
+    let t = acts::arp_resolve(&mut tr, &mut rng, &ws, &gw, ms(local(11, 0, 0), 55));
+    let gre_at = ms(t, 4);
+    let carried = [0x00, 0x00, 0x08, 0x00, 0x45, 0x00, 0x00, 0x1c, 0x00, 0x01];
+    for i in 0..3 {
+        let at = ms(gre_at, 1000 * i);
+        tr.at(at, frames::ip_raw(&ws.to(&gw), 47, &carried));
+        tr.at(us(at, 420), frames::ip_raw(&gw.to(&ws), 47, &carried));
+    }
+    // 11:05 the same pair over WireGuard: handshake initiation (148 bytes)
+    // and response (92 bytes), then data.
+    let wg_at = ms(local(11, 5, 0), 310);
+    let sport = rng.ephemeral_port();
+    let mut init = vec![1u8, 0, 0, 0];
+    init.resize(148, 0x5c);
+    let mut resp = vec![2u8, 0, 0, 0];
+    resp.resize(92, 0xa3);
+    tr.at(wg_at, frames::udp(&ws.to(&gw), sport, 51_820, &init));
+    tr.at(ms(wg_at, 2), frames::udp(&gw.to(&ws), 51_820, sport, &resp));
+    let mut data = vec![4u8, 0, 0, 0];
+    data.resize(128, 0x11);
+    tr.at(ms(wg_at, 40), frames::udp(&ws.to(&gw), sport, 51_820, &data));
+
+    let assets =
+        [Asset::of(&ws, "质检工作站-01", "workstation"), Asset::of(&gw, "网络测试盒", "other")];
+    let policy = policy_toml("Every device is registered.", "10.20.0.0/16", &assets);
+    Scenario::new(
+        "tunnel",
+        "A workstation tunnels to a LAN box with a 4G modem: GRE, then WireGuard",
+        "\
+WS-01 (10.20.1.21) exchanges GRE packets (IP protocol 47) with 10.20.1.99, a registered box that also has a
+4G modem, and five minutes later a WireGuard handshake and data on UDP 51820. Both ends are on the LAN,
+but the tunnel carries another network: route.tunnel on WS-01 with count 2 (two tunnel flows).
+
+WS-01（10.20.1.21）与 10.20.1.99（已登记、另带 4G 模块的盒子）互发 GRE 报文（IP 协议号 47），五分钟后又在 UDP
+51820 上完成 WireGuard 握手并发送数据。两端都在本网，但隧道承载着另一个网络：WS-01 上的 route.tunnel，计数 2。
+"
+        .to_string(),
+        Some(policy),
+        SNAPLEN,
+        tr.recs,
+        vec![ExpectedAlert::tunnel(ws.mac, ws.ip, gre_at, wg_at, 2)],
+    )
+}
+
+/// `tunnel-lookalike`: tunnel port numbers where they mean nothing —
+/// clients' ephemeral ports, the other transport — and ordinary protocols.
+pub fn tunnel_lookalike() -> Scenario {
+    let mut rng = Rng::new(0x746c_6c6b);
+    let mut tr = Trace::default();
+    let fs = fs();
+    let ws = Dev::new("f8:bc:12:9e:33:21", [10, 20, 1, 21], Os::Windows, "WS-01");
+
+    let t = acts::arp_resolve(&mut tr, &mut rng, &ws, &fs, ms(local(11, 0, 0), 80));
+    // DNS from source port 4500 (NAT-T's number, as a client port).
+    let q = ms(t, 3);
+    let id = rng.next_u16();
+    tr.at(q, frames::dns_query(&ws.to(&fs), 4500, id, "fs01.dig.local"));
+    let answer = dns::response_a(
+        id,
+        "fs01.dig.local",
+        &[Ipv4Addr::new(10, 20, 0, 10)],
+        600,
+        dns::RCODE_NOERROR,
+        true,
+    );
+    tr.at(ms(q, 1), frames::udp(&fs.to(&ws), 53, 4500, &answer));
+    // SMB from client port 1194 (OpenVPN's number).
+    let mut smb = Tcp::new(ws.peer(1194), fs.peer(445), ms(q, 20), rng.next_u64());
+    smb.connect(&mut tr.recs);
+    smb.send(&mut tr.recs, true, 200, &[0xfe, b'S', b'M', b'B']);
+    smb.wait_ms(2);
+    smb.send(&mut tr.recs, false, 300, &[0xfe, b'S', b'M', b'B']);
+    smb.close(&mut tr.recs, true);
+    // NTP from source port 51820 (WireGuard's number) to the server.
+    let mut ntp = vec![0x23u8];
+    ntp.resize(48, 0);
+    tr.at(ms(q, 900), frames::udp(&ws.to(&fs), 51_820, 123, &ntp));
+    // Pings.
+    for seq in 1..=2u16 {
+        let at = ms(q, 1500 + 1000 * i64::from(seq));
+        tr.at(at, frames::icmp_echo(&ws.to(&fs), true, 7, seq, &[0x61; 32]));
+        tr.at(us(at, 300), frames::icmp_echo(&fs.to(&ws), false, 7, seq, &[0x61; 32]));
+    }
+
+    let assets = [
+        Asset::of(&fs, "文件服务器 FS01", "fileserver"),
+        Asset::of(&ws, "质检工作站-01", "workstation"),
+    ];
+    let policy = policy_toml("Every device is registered.", "10.20.0.0/16", &assets);
+    Scenario::new(
+        "tunnel-lookalike",
+        "Tunnel port numbers as clients' ephemeral ports, and ordinary protocols: no tunnel",
+        "\
+WS-01 queries FS01's DNS from source port 4500 (IPsec NAT-T's number), opens SMB from client port 1194
+(OpenVPN's), sends NTP from source port 51820 (WireGuard's) and pings FS01. A tunnel is told by its IP
+protocol or by the port of the side that answers, so none of these is one: silent.
+
+WS-01 从源端口 4500（IPsec NAT-T 的端口号）向 FS01 查询 DNS，从客户端端口 1194（OpenVPN 的端口号）建立 SMB 连接，
+从源端口 51820（WireGuard 的端口号）发送 NTP，并 ping FS01。隧道按 IP 协议号或应答方端口识别，以上都不是隧道：
+不告警。
+"
+        .to_string(),
+        Some(policy),
+        SNAPLEN,
+        tr.recs,
+        vec![],
+    )
+}
+
 /// `benign-local-scope`: the nearest benign traffic, all from registered
 /// devices, must stay silent.
 pub fn benign_local_scope() -> Scenario {

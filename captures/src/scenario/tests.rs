@@ -11,10 +11,10 @@ use gapwatch_rules::net::{is_link_local, is_local_scope, is_unicast_host};
 use super::*;
 
 #[test]
-fn eight_scenarios_with_unique_names() {
+fn ten_scenarios_with_unique_names() {
     let all = all();
     let names: BTreeSet<_> = all.iter().map(|s| s.name).collect();
-    assert_eq!(names.len(), 8);
+    assert_eq!(names.len(), 10);
     for want in [
         "demo",
         "unregistered-device",
@@ -22,6 +22,8 @@ fn eight_scenarios_with_unique_names() {
         "offlan-reply",
         "ip-conflict",
         "ip-reassigned",
+        "tunnel",
+        "tunnel-lookalike",
         "benign-local-scope",
         "inventory",
     ] {

@@ -9,6 +9,7 @@ mod device_ip_conflict;
 mod device_unregistered;
 mod route_offlan_destination;
 mod route_offlan_reply;
+mod route_tunnel;
 
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
 use crate::fact::Fact;
@@ -56,11 +57,12 @@ impl KindInfo {
     }
 }
 
-static CATALOG: [&KindInfo; 4] = [
+static CATALOG: [&KindInfo; 5] = [
     &device_unregistered::INFO,
     &device_ip_conflict::INFO,
     &route_offlan_destination::INFO,
     &route_offlan_reply::INFO,
+    &route_tunnel::INFO,
 ];
 
 /// Every alert kind gapwatch raises, in catalog order.
@@ -75,6 +77,7 @@ pub fn info(kind: AlertKind) -> &'static KindInfo {
         AlertKind::DeviceIpConflict => &device_ip_conflict::INFO,
         AlertKind::RouteOfflanDestination => &route_offlan_destination::INFO,
         AlertKind::RouteOfflanReply => &route_offlan_reply::INFO,
+        AlertKind::RouteTunnel => &route_tunnel::INFO,
     }
 }
 
