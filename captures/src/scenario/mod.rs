@@ -78,9 +78,13 @@ impl ExpectedAlert {
         last_seen: Timestamp,
         count: u64,
     ) -> ExpectedAlert {
-        let ip = Some(ip.into());
-        let (mac, kind, severity) = (Some(mac), "route.offlan_destination", "high");
-        ExpectedAlert { kind, severity, clause: "5.4", mac, ip, first_seen, last_seen, count }
+        ExpectedAlert::route(
+            "route.offlan_destination",
+            "high",
+            mac,
+            ip.into(),
+            (first_seen, last_seen, count),
+        )
     }
 
     /// `route.offlan_reply` for the LAN device `mac`/`ip`: `count` flows
@@ -93,9 +97,13 @@ impl ExpectedAlert {
         last_seen: Timestamp,
         count: u64,
     ) -> ExpectedAlert {
-        let ip = Some(ip.into());
-        let (mac, kind, severity) = (Some(mac), "route.offlan_reply", "critical");
-        ExpectedAlert { kind, severity, clause: "5.4", mac, ip, first_seen, last_seen, count }
+        ExpectedAlert::route(
+            "route.offlan_reply",
+            "critical",
+            mac,
+            ip.into(),
+            (first_seen, last_seen, count),
+        )
     }
 
     /// `device.ip_conflict` for `mac` claiming `ip`: `severity` "high" for a
@@ -120,9 +128,20 @@ impl ExpectedAlert {
         last_seen: Timestamp,
         count: u64,
     ) -> ExpectedAlert {
-        let ip = Some(ip.into());
-        let (mac, kind, severity) = (Some(mac), "route.tunnel", "high");
-        ExpectedAlert { kind, severity, clause: "5.4", mac, ip, first_seen, last_seen, count }
+        ExpectedAlert::route("route.tunnel", "high", mac, ip.into(), (first_seen, last_seen, count))
+    }
+
+    /// A clause-5.4 alert about a device and its address, seen `count`
+    /// times from `first_seen` to `last_seen`.
+    fn route(
+        kind: &'static str,
+        severity: &'static str,
+        mac: MacAddr,
+        ip: IpAddr,
+        (first_seen, last_seen, count): (Timestamp, Timestamp, u64),
+    ) -> ExpectedAlert {
+        let (mac, ip, clause) = (Some(mac), Some(ip), "5.4");
+        ExpectedAlert { kind, severity, clause, mac, ip, first_seen, last_seen, count }
     }
 
     /// The sort key of `expected-alerts.json`: kind, subject MAC, subject
