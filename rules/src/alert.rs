@@ -85,16 +85,19 @@ pub enum AlertKind {
     RouteOfflanReply,
     /// `route.tunnel`.
     RouteTunnel,
+    /// `route.ipv6_router_advertisement`.
+    RouteIpv6RouterAdvertisement,
 }
 
 impl AlertKind {
     /// Every kind.
-    pub const ALL: [AlertKind; 5] = [
+    pub const ALL: [AlertKind; 6] = [
         AlertKind::DeviceUnregistered,
         AlertKind::DeviceIpConflict,
         AlertKind::RouteOfflanDestination,
         AlertKind::RouteOfflanReply,
         AlertKind::RouteTunnel,
+        AlertKind::RouteIpv6RouterAdvertisement,
     ];
 
     /// Stable id, as in JSON (`device.unregistered`).

@@ -47,6 +47,18 @@ pub enum Fact {
         /// When.
         ts: Timestamp,
     },
+    /// A device sent a message only routers send, or one that says it
+    /// forwards packets.
+    RouterSignal {
+        /// Which message.
+        signal: RouterSignal,
+        /// The sending device.
+        mac: Option<MacAddr>,
+        /// Its address.
+        ip: IpAddr,
+        /// When.
+        ts: Timestamp,
+    },
     /// A new flow began.
     NewFlow(FlowStart),
     /// The responder of a flow sent its first packet back: the two sides
@@ -70,7 +82,8 @@ impl Fact {
         match self {
             Fact::NewDevice { ts, .. }
             | Fact::AddressBound { ts, .. }
-            | Fact::AddressConflict { ts, .. } => *ts,
+            | Fact::AddressConflict { ts, .. }
+            | Fact::RouterSignal { ts, .. } => *ts,
             Fact::NewFlow(f) => f.ts,
             Fact::FlowAnswered { at, .. } => *at,
             Fact::FlowEnded(f) => f.last_seen,
@@ -83,6 +96,31 @@ impl Fact {
 /// claimed by another, is a conflict; longer ago, it changed hands (a DHCP
 /// lease given anew, a machine replaced).
 pub const CONFLICT_WINDOW_SECS: i64 = 600;
+
+/// Messages that give a router away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RouterSignal {
+    /// ICMPv6 router advertisement (type 134): "route through me".
+    Ipv6RouterAdvertisement,
+    /// ICMP or ICMPv6 redirect (type 5 / 137): "use this other router".
+    Redirect,
+    /// ICMP time exceeded in transit (type 11 / 3, code 0): a hop that
+    /// forwards, as traceroute shows.
+    TimeExceeded,
+}
+
+impl RouterSignal {
+    /// What an ICMP (`proto` 1) or ICMPv6 (58) message of `icmp_type` and
+    /// `code` gives away, if anything.
+    pub fn of_icmp(proto: u8, icmp_type: u8, code: u8) -> Option<RouterSignal> {
+        match (proto, icmp_type, code) {
+            (58, 134, _) => Some(RouterSignal::Ipv6RouterAdvertisement),
+            (1, 5, _) | (58, 137, _) => Some(RouterSignal::Redirect),
+            (1, 11, 0) | (58, 3, 0) => Some(RouterSignal::TimeExceeded),
+            _ => None,
+        }
+    }
+}
 
 /// How an address was bound to a MAC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -160,6 +160,7 @@ impl Pipeline {
                 Fact::NewDevice { .. }
                 | Fact::AddressBound { .. }
                 | Fact::AddressConflict { .. }
+                | Fact::RouterSignal { .. }
                 | Fact::NewFlow(_)
                 | Fact::FlowAnswered { .. }
                 | Fact::FlowEnded(_) => {}

@@ -429,6 +429,47 @@ pub fn ip_raw(e: &Ends, proto: u8, payload: &[u8]) -> Vec<u8> {
     pad(out)
 }
 
+/// An ICMPv6 router advertisement from `src` (a link-local address) to all
+/// nodes: router lifetime 1800 s, its link-layer address and `prefix`/64,
+/// as a Windows PC sharing its connection, or a phone hotspot, sends.
+pub fn icmp6_ra(mac: MacAddr, src: Ipv6Addr, prefix: Ipv6Addr) -> Vec<u8> {
+    let e = multicast(mac, src.into(), Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1).into(), 255);
+    let mut body = vec![0; 8]; // reachable time, retransmission timer
+    body.extend_from_slice(&[1, 1]);
+    body.extend_from_slice(&mac.octets());
+    body.extend_from_slice(&[3, 4, 64, 0xc0]); // prefix information: /64, on-link, autonomous
+    body.extend_from_slice(&86_400u32.to_be_bytes());
+    body.extend_from_slice(&14_400u32.to_be_bytes());
+    body.extend_from_slice(&[0; 4]);
+    body.extend_from_slice(&prefix.octets());
+    let header = etherparse::icmpv6::RouterAdvertisementHeader {
+        cur_hop_limit: 64,
+        managed_address_config: false,
+        other_config: false,
+        router_lifetime: 1800,
+    };
+    let mut out = Vec::with_capacity(128);
+    ip_step(&e, ip_number::IPV6_ICMP, &body, &[])
+        .icmpv6(Icmpv6Type::RouterAdvertisement(header))
+        .write(&mut out, &body)
+        .expect("RA fits");
+    pad(out)
+}
+
+/// An ICMPv6 router solicitation from `src` to all routers, with its
+/// link-layer address: what every IPv6 host sends when its link comes up.
+pub fn icmp6_rs(mac: MacAddr, src: Ipv6Addr) -> Vec<u8> {
+    let e = multicast(mac, src.into(), Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 2).into(), 255);
+    let mut body = vec![1, 1];
+    body.extend_from_slice(&mac.octets());
+    let mut out = Vec::with_capacity(96);
+    ip_step(&e, ip_number::IPV6_ICMP, &body, &[])
+        .icmpv6(Icmpv6Type::RouterSolicitation)
+        .write(&mut out, &body)
+        .expect("RS fits");
+    pad(out)
+}
+
 /// IPv4 Router Alert option, carried by IGMP reports.
 const ROUTER_ALERT: [u8; 4] = [0x94, 0x04, 0x00, 0x00];
 

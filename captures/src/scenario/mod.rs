@@ -131,6 +131,18 @@ impl ExpectedAlert {
         ExpectedAlert::route("route.tunnel", "high", mac, ip.into(), (first_seen, last_seen, count))
     }
 
+    /// `route.ipv6_router_advertisement` for `mac`: `count` advertisements
+    /// from `first_seen` to `last_seen`.
+    pub fn router_advertisement(
+        mac: MacAddr,
+        first_seen: Timestamp,
+        last_seen: Timestamp,
+        count: u64,
+    ) -> ExpectedAlert {
+        let (mac, kind, severity) = (Some(mac), "route.ipv6_router_advertisement", "high");
+        ExpectedAlert { kind, severity, clause: "5.4", mac, ip: None, first_seen, last_seen, count }
+    }
+
     /// A clause-5.4 alert about a device and its address, seen `count`
     /// times from `first_seen` to `last_seen`.
     fn route(
@@ -360,6 +372,8 @@ pub fn all() -> Vec<Scenario> {
         small::ip_reassigned(),
         small::tunnel(),
         small::tunnel_lookalike(),
+        small::ipv6_router_advertisement(),
+        small::ipv6_neighbour_discovery(),
         small::benign_local_scope(),
         small::inventory(),
     ]

@@ -9,6 +9,7 @@ use super::{ExpectedAlert, Scenario};
 use crate::frames::{self, Ends, Os, Tcp, TcpPeer};
 use crate::payload::{dhcp, dns, lldp};
 use crate::rng::Rng;
+use gapwatch_rules::Timestamp;
 
 /// Snaplen of the small scenarios: whole frames.
 const SNAPLEN: u32 = 65_535;
@@ -540,6 +541,102 @@ protocol or by the port of the side that answers, so none of these is one: silen
 WS-01 从源端口 4500（IPsec NAT-T 的端口号）向 FS01 查询 DNS，从客户端端口 1194（OpenVPN 的端口号）建立 SMB 连接，
 从源端口 51820（WireGuard 的端口号）发送 NTP，并 ping FS01。隧道按 IP 协议号或应答方端口识别，以上都不是隧道：
 不告警。
+"
+        .to_string(),
+        Some(policy),
+        SNAPLEN,
+        tr.recs,
+        vec![],
+    )
+}
+
+/// `ipv6-router-advertisement`: a workstation sharing its connection
+/// advertises itself as an IPv6 router every 200 s.
+pub fn ipv6_router_advertisement() -> Scenario {
+    let mut rng = Rng::new(0x7261_6476);
+    let mut tr = Trace::default();
+    let fs = fs();
+    let ws1 = Dev::new("f8:bc:12:9e:33:21", [10, 20, 1, 21], Os::Windows, "WS-01");
+    let ws3 = Dev::new("10:c5:95:7d:e1:23", [10, 20, 1, 23], Os::Windows, "WS-03");
+    let prefix = Ipv6Addr::new(0x2408, 0x8207, 0x1851, 0x6a0, 0, 0, 0, 0);
+
+    // 10:00 WS-01's link comes up: it solicits routers (benign) ...
+    tr.at(ms(local(10, 0, 0), 12), frames::icmp6_rs(ws1.mac, ws1.ll()));
+    // ... and WS-03, with connection sharing on, answers and keeps advertising.
+    let start = ms(local(10, 0, 0), 530);
+    let sent: Vec<Timestamp> =
+        (0..3).map(|i| ms(start, 200_000 * i + i64::from(rng.next_u16() % 500))).collect();
+    for &at in &sent {
+        tr.at(at, frames::icmp6_ra(ws3.mac, ws3.ll(), prefix));
+    }
+    let (first, last) = (sent[0], sent[2]);
+    // Ordinary neighbour discovery between WS-01 and FS01 meanwhile.
+    let t = ms(local(10, 1, 0), 40);
+    tr.at(t, frames::icmp6_ns(ws1.mac, ws1.ll(), fs.ll()));
+    tr.at(us(t, 280), frames::icmp6_na(fs.mac, fs.ll(), ws1.mac, ws1.ll(), true));
+
+    let assets = [
+        Asset::of(&fs, "文件服务器 FS01", "fileserver"),
+        Asset::of(&ws1, "质检工作站-01", "workstation"),
+        Asset::of(&ws3, "著录工作站-03", "workstation"),
+    ];
+    let policy = policy_toml("Every device is registered.", "10.20.0.0/16", &assets);
+    Scenario::new(
+        "ipv6-router-advertisement",
+        "A workstation sharing its connection sends IPv6 router advertisements every 200 s",
+        "\
+At 10:00 WS-01 solicits routers (benign: every IPv6 host does). WS-03, with Windows connection sharing
+turned on, advertises itself as an IPv6 router with prefix 2408:8207:1851:6a0::/64, three times 200 s apart:
+route.ipv6_router_advertisement on WS-03 with count 3. Neighbour solicitation and advertisement between
+WS-01 and FS01 stay silent.
+
+10:00 WS-01 发出路由器请求（正常：每台 IPv6 主机都会发）。开启了 Windows 网络共享的 WS-03 以前缀
+2408:8207:1851:6a0::/64 宣称自己是 IPv6 路由器，每隔 200 秒一次，共三次：WS-03 上的
+route.ipv6_router_advertisement，计数 3。WS-01 与 FS01 之间的邻居请求和通告不告警。
+"
+        .to_string(),
+        Some(policy),
+        SNAPLEN,
+        tr.recs,
+        vec![ExpectedAlert::router_advertisement(ws3.mac, first, last, 3)],
+    )
+}
+
+/// `ipv6-neighbour-discovery`: the look-alike — router solicitations,
+/// duplicate address detection, neighbour solicitation and advertisement.
+pub fn ipv6_neighbour_discovery() -> Scenario {
+    let mut tr = Trace::default();
+    let fs = fs();
+    let ws1 = Dev::new("f8:bc:12:9e:33:21", [10, 20, 1, 21], Os::Windows, "WS-01");
+    let ws5 = Dev::new("04:0e:3c:51:9f:25", [10, 20, 1, 25], Os::Windows, "WS-05");
+
+    let t = ms(local(8, 30, 0), 7);
+    for (i, dev) in [&ws1, &ws5].into_iter().enumerate() {
+        let at = ms(t, 5000 * i as i64);
+        tr.at(at, frames::icmp6_ns(dev.mac, Ipv6Addr::UNSPECIFIED, dev.ll()));
+        tr.at(ms(at, 1000), frames::icmp6_rs(dev.mac, dev.ll()));
+        tr.at(ms(at, 5000), frames::icmp6_rs(dev.mac, dev.ll()));
+    }
+    let t = ms(t, 20_000);
+    tr.at(t, frames::icmp6_ns(ws5.mac, ws5.ll(), fs.ll()));
+    tr.at(us(t, 310), frames::icmp6_na(fs.mac, fs.ll(), ws5.mac, ws5.ll(), true));
+
+    let assets = [
+        Asset::of(&fs, "文件服务器 FS01", "fileserver"),
+        Asset::of(&ws1, "质检工作站-01", "workstation"),
+        Asset::of(&ws5, "图像处理工作站-05", "workstation"),
+    ];
+    let policy = policy_toml("Every device is registered.", "10.20.0.0/16", &assets);
+    Scenario::new(
+        "ipv6-neighbour-discovery",
+        "Hosts coming up on IPv6: duplicate address detection, router solicitations, neighbour discovery",
+        "\
+WS-01 and WS-05 come up: duplicate address detection for their link-local addresses (from ::), two router
+solicitations each (no router answers), then WS-05 resolves FS01's link-local address. Only routers
+advertise; nothing here does: silent.
+
+WS-01 与 WS-05 启动：对各自链路本地地址做重复地址检测（源地址 ::），各发两次路由器请求（没有路由器应答），
+随后 WS-05 解析 FS01 的链路本地地址。只有路由器才发通告，这里没有：不告警。
 "
         .to_string(),
         Some(policy),

@@ -11,10 +11,10 @@ use gapwatch_rules::net::{is_link_local, is_local_scope, is_unicast_host};
 use super::*;
 
 #[test]
-fn ten_scenarios_with_unique_names() {
+fn twelve_scenarios_with_unique_names() {
     let all = all();
     let names: BTreeSet<_> = all.iter().map(|s| s.name).collect();
-    assert_eq!(names.len(), 10);
+    assert_eq!(names.len(), 12);
     for want in [
         "demo",
         "unregistered-device",
@@ -24,6 +24,8 @@ fn ten_scenarios_with_unique_names() {
         "ip-reassigned",
         "tunnel",
         "tunnel-lookalike",
+        "ipv6-router-advertisement",
+        "ipv6-neighbour-discovery",
         "benign-local-scope",
         "inventory",
     ] {

@@ -7,6 +7,7 @@
 
 mod device_ip_conflict;
 mod device_unregistered;
+mod route_ipv6_router_advertisement;
 mod route_offlan_destination;
 mod route_offlan_reply;
 mod route_tunnel;
@@ -57,12 +58,13 @@ impl KindInfo {
     }
 }
 
-static CATALOG: [&KindInfo; 5] = [
+static CATALOG: [&KindInfo; 6] = [
     &device_unregistered::INFO,
     &device_ip_conflict::INFO,
     &route_offlan_destination::INFO,
     &route_offlan_reply::INFO,
     &route_tunnel::INFO,
+    &route_ipv6_router_advertisement::INFO,
 ];
 
 /// Every alert kind gapwatch raises, in catalog order.
@@ -78,6 +80,7 @@ pub fn info(kind: AlertKind) -> &'static KindInfo {
         AlertKind::RouteOfflanDestination => &route_offlan_destination::INFO,
         AlertKind::RouteOfflanReply => &route_offlan_reply::INFO,
         AlertKind::RouteTunnel => &route_tunnel::INFO,
+        AlertKind::RouteIpv6RouterAdvertisement => &route_ipv6_router_advertisement::INFO,
     }
 }
 

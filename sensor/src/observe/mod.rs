@@ -11,7 +11,7 @@ pub mod flow;
 
 use std::net::IpAddr;
 
-use gapwatch_rules::fact::{BindingSource, Endpoint};
+use gapwatch_rules::fact::{BindingSource, Endpoint, RouterSignal};
 use gapwatch_rules::net::{is_link_local, is_unicast_host};
 use gapwatch_rules::{Fact, Policy, Timestamp};
 
@@ -84,6 +84,11 @@ impl Observer {
                     && self.is_own_address(ip.src)
                 {
                     self.devices.bind(i, ip.src, BindingSource::IpSource, ts, &mut self.facts);
+                }
+                if let Transport::Icmp { icmp_type, code } = ip.transport
+                    && let Some(signal) = RouterSignal::of_icmp(ip.proto, icmp_type, code)
+                {
+                    self.facts.push(Fact::RouterSignal { signal, mac: sender, ip: ip.src, ts });
                 }
                 let ports = match ip.transport {
                     _ if ip.fragment == Fragment::Later => None,
