@@ -87,17 +87,20 @@ pub enum AlertKind {
     RouteTunnel,
     /// `route.ipv6_router_advertisement`.
     RouteIpv6RouterAdvertisement,
+    /// `route.router_present`.
+    RouteRouterPresent,
 }
 
 impl AlertKind {
     /// Every kind.
-    pub const ALL: [AlertKind; 6] = [
+    pub const ALL: [AlertKind; 7] = [
         AlertKind::DeviceUnregistered,
         AlertKind::DeviceIpConflict,
         AlertKind::RouteOfflanDestination,
         AlertKind::RouteOfflanReply,
         AlertKind::RouteTunnel,
         AlertKind::RouteIpv6RouterAdvertisement,
+        AlertKind::RouteRouterPresent,
     ];
 
     /// Stable id, as in JSON (`device.unregistered`).

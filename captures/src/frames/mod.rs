@@ -429,6 +429,27 @@ pub fn ip_raw(e: &Ends, proto: u8, payload: &[u8]) -> Vec<u8> {
     pad(out)
 }
 
+/// An ICMPv4 error about `offending` (the first bytes of the packet it
+/// concerns): time exceeded with `code` (0 in transit, 1 reassembly), or,
+/// with `gateway`, a host redirect to that gateway.
+pub fn icmp4_error(e: &Ends, code: u8, gateway: Option<Ipv4Addr>, offending: &[u8]) -> Vec<u8> {
+    use etherparse::icmpv4::{RedirectCode, RedirectHeader, TimeExceededCode};
+    let t = match gateway {
+        Some(g) => Icmpv4Type::Redirect(RedirectHeader {
+            code: RedirectCode::RedirectForHost,
+            gateway_internet_address: g.octets(),
+        }),
+        None if code == 0 => Icmpv4Type::TimeExceeded(TimeExceededCode::TtlExceededInTransit),
+        None => Icmpv4Type::TimeExceeded(TimeExceededCode::FragmentReassemblyTimeExceeded),
+    };
+    let mut out = Vec::with_capacity(128);
+    ip_step(e, ip_number::ICMP, offending, &[])
+        .icmpv4(t)
+        .write(&mut out, offending)
+        .expect("ICMP error fits");
+    pad(out)
+}
+
 /// An ICMPv6 router advertisement from `src` (a link-local address) to all
 /// nodes: router lifetime 1800 s, its link-layer address and `prefix`/64,
 /// as a Windows PC sharing its connection, or a phone hotspot, sends.

@@ -143,6 +143,18 @@ impl ExpectedAlert {
         ExpectedAlert { kind, severity, clause: "5.4", mac, ip: None, first_seen, last_seen, count }
     }
 
+    /// `route.router_present` for `mac`: `count` router messages from
+    /// `first_seen` to `last_seen`.
+    pub fn router_present(
+        mac: MacAddr,
+        first_seen: Timestamp,
+        last_seen: Timestamp,
+        count: u64,
+    ) -> ExpectedAlert {
+        let (mac, kind, severity) = (Some(mac), "route.router_present", "high");
+        ExpectedAlert { kind, severity, clause: "5.4", mac, ip: None, first_seen, last_seen, count }
+    }
+
     /// A clause-5.4 alert about a device and its address, seen `count`
     /// times from `first_seen` to `last_seen`.
     fn route(
@@ -374,6 +386,8 @@ pub fn all() -> Vec<Scenario> {
         small::tunnel_lookalike(),
         small::ipv6_router_advertisement(),
         small::ipv6_neighbour_discovery(),
+        small::router_present(),
+        small::icmp_errors(),
         small::benign_local_scope(),
         small::inventory(),
     ]

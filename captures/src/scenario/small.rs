@@ -646,6 +646,101 @@ WS-01 与 WS-05 启动：对各自链路本地地址做重复地址检测（源�
     )
 }
 
+/// `router-present`: a dual-homed PC forwards — a traceroute probe's time
+/// runs out on it, and it redirects a workstation to another gateway.
+pub fn router_present() -> Scenario {
+    let mut tr = Trace::default();
+    let ws1 = Dev::new("f8:bc:12:9e:33:21", [10, 20, 1, 21], Os::Windows, "WS-01");
+    let pc = Dev::new("d4:be:d9:6a:01:30", [10, 20, 1, 30], Os::Windows, "WS-07");
+    let web = Ipv4Addr::new(203, 0, 113, 5);
+
+    // 14:00 WS-01, with WS-07 as its gateway, traces the route to 203.0.113.5:
+    // the first probe (TTL 1) expires on WS-07.
+    let probe_at = ms(local(14, 0, 0), 210);
+    let probe = frames::udp(&ws1.via(pc.mac, web).ttl(1), 49_152, 33_434, &[0; 32]);
+    let quoted = probe[14..14 + 28].to_vec();
+    tr.at(probe_at, probe);
+    let expired = us(probe_at, 350);
+    tr.at(expired, frames::icmp4_error(&pc.to(&ws1), 0, None, &quoted));
+    // 14:00:05 WS-07 tells WS-01 to use 10.20.1.254 instead.
+    let redirect = ms(probe_at, 5000);
+    let gateway = Some(Ipv4Addr::new(10, 20, 1, 254));
+    tr.at(redirect, frames::icmp4_error(&pc.to(&ws1), 0, gateway, &quoted));
+
+    let assets = [
+        Asset::of(&ws1, "质检工作站-01", "workstation"),
+        Asset::of(&pc, "图像处理工作站-07", "workstation"),
+    ];
+    let policy = policy_toml("Every device is registered.", "10.20.0.0/16", &assets);
+    Scenario::new(
+        "router-present",
+        "A dual-homed PC forwards: a traceroute probe expires on it, and it sends an ICMP redirect",
+        "\
+WS-01 has WS-07 (a PC with a second network card) as its gateway and traces the route to 203.0.113.5: the
+probe with TTL 1 expires on WS-07, which answers ICMP time exceeded in transit, and five seconds later WS-07
+redirects WS-01 to 10.20.1.254. Both are router messages: route.router_present on WS-07, count 2. The probe
+itself is addressed off the LAN: route.offlan_destination on WS-01, count 1.
+
+WS-01 把 WS-07（装有第二块网卡的电脑）设为网关，并跟踪到 203.0.113.5 的路由：TTL 为 1 的探测包在 WS-07 上
+超时，WS-07 回送“传输中超时”，五秒后又向 WS-01 发出重定向，指向 10.20.1.254。两者都是路由器才发的报文：
+WS-07 上的 route.router_present，计数 2。探测包本身发往网外：WS-01 上的 route.offlan_destination，计数 1。
+"
+        .to_string(),
+        Some(policy),
+        SNAPLEN,
+        tr.recs,
+        vec![
+            ExpectedAlert::router_present(pc.mac, expired, redirect, 2),
+            ExpectedAlert::offlan_destination(ws1.mac, ws1.ip, probe_at, probe_at, 1),
+        ],
+    )
+}
+
+/// `icmp-errors`: the look-alike of `router-present` — ICMP errors that
+/// hosts send: port unreachable, fragment reassembly timed out.
+pub fn icmp_errors() -> Scenario {
+    let mut tr = Trace::default();
+    let fs = fs();
+    let ws1 = Dev::new("f8:bc:12:9e:33:21", [10, 20, 1, 21], Os::Windows, "WS-01");
+
+    // A query to a port nobody listens on: port unreachable.
+    let at = ms(local(14, 0, 0), 100);
+    let query = frames::udp(&ws1.to(&fs), 50_000, 5000, b"status?");
+    let quoted = query[14..14 + 28].to_vec();
+    tr.at(at, query);
+    let mut unreachable = vec![0u8; 4];
+    unreachable.extend_from_slice(&quoted);
+    tr.at(
+        us(at, 300),
+        frames::ip_raw(&fs.to(&ws1), 1, &[&[3u8, 3, 0, 0][..], &unreachable].concat()),
+    );
+    // A fragment whose rest never came: reassembly time exceeded (code 1).
+    tr.at(ms(at, 60_000), frames::icmp4_error(&fs.to(&ws1), 1, None, &quoted));
+
+    let assets = [
+        Asset::of(&fs, "文件服务器 FS01", "fileserver"),
+        Asset::of(&ws1, "质检工作站-01", "workstation"),
+    ];
+    let policy = policy_toml("Every device is registered.", "10.20.0.0/16", &assets);
+    Scenario::new(
+        "icmp-errors",
+        "ICMP errors hosts send: port unreachable, fragment reassembly time exceeded",
+        "\
+WS-01 queries a UDP port FS01 does not serve and FS01 answers port unreachable; later FS01 reports that a
+fragmented packet from WS-01 could not be reassembled in time (time exceeded, code 1). Hosts send these;
+only time exceeded in transit (code 0) and redirects say a device forwards: silent.
+
+WS-01 查询 FS01 上未开放的 UDP 端口，FS01 回送端口不可达；稍后 FS01 报告 WS-01 的分片报文未能及时重组（超时，
+代码 1）。这些是主机也会发的报文；只有“传输中超时”（代码 0）和重定向说明设备在转发：不告警。
+"
+        .to_string(),
+        Some(policy),
+        SNAPLEN,
+        tr.recs,
+        vec![],
+    )
+}
+
 /// `benign-local-scope`: the nearest benign traffic, all from registered
 /// devices, must stay silent.
 pub fn benign_local_scope() -> Scenario {

@@ -11,10 +11,10 @@ use gapwatch_rules::net::{is_link_local, is_local_scope, is_unicast_host};
 use super::*;
 
 #[test]
-fn twelve_scenarios_with_unique_names() {
+fn fourteen_scenarios_with_unique_names() {
     let all = all();
     let names: BTreeSet<_> = all.iter().map(|s| s.name).collect();
-    assert_eq!(names.len(), 12);
+    assert_eq!(names.len(), 14);
     for want in [
         "demo",
         "unregistered-device",
@@ -26,6 +26,8 @@ fn twelve_scenarios_with_unique_names() {
         "tunnel-lookalike",
         "ipv6-router-advertisement",
         "ipv6-neighbour-discovery",
+        "router-present",
+        "icmp-errors",
         "benign-local-scope",
         "inventory",
     ] {

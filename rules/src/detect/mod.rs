@@ -10,6 +10,7 @@ mod device_unregistered;
 mod route_ipv6_router_advertisement;
 mod route_offlan_destination;
 mod route_offlan_reply;
+mod route_router_present;
 mod route_tunnel;
 
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
@@ -58,13 +59,14 @@ impl KindInfo {
     }
 }
 
-static CATALOG: [&KindInfo; 6] = [
+static CATALOG: [&KindInfo; 7] = [
     &device_unregistered::INFO,
     &device_ip_conflict::INFO,
     &route_offlan_destination::INFO,
     &route_offlan_reply::INFO,
     &route_tunnel::INFO,
     &route_ipv6_router_advertisement::INFO,
+    &route_router_present::INFO,
 ];
 
 /// Every alert kind gapwatch raises, in catalog order.
@@ -81,6 +83,7 @@ pub fn info(kind: AlertKind) -> &'static KindInfo {
         AlertKind::RouteOfflanReply => &route_offlan_reply::INFO,
         AlertKind::RouteTunnel => &route_tunnel::INFO,
         AlertKind::RouteIpv6RouterAdvertisement => &route_ipv6_router_advertisement::INFO,
+        AlertKind::RouteRouterPresent => &route_router_present::INFO,
     }
 }
 

@@ -1,0 +1,113 @@
+//! `route.router_present`: a device on the LAN behaves as a router.
+//!
+//! Why: clause 5.4 wants the processing network physically isolated, and a
+//! LAN without a way out has no router. A device that tells others to use
+//! another gateway (ICMP redirect) or reports a packet's time to live
+//! running out on its way through (ICMP time exceeded in transit) is
+//! forwarding packets — a dual-homed PC, a hidden router.
+//!
+//! Fires on ICMP / ICMPv6 redirects and on time-exceeded-in-transit
+//! messages sent by a device, one alert per device; the evidence lists the
+//! signals and the addresses that sent them.
+//!
+//! Not yet: a MAC that sources or sinks many off-LAN addresses (a router
+//! seen by its traffic rather than its messages).
+//!
+//! Known false positives: none on a LAN without routers. Time exceeded
+//! during fragment reassembly (code 1) is a host's message and stays
+//! silent.
+
+use serde_json::{Value, json};
+
+use super::{KindInfo, joined, merge_list};
+use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
+use crate::fact::{Fact, RouterSignal};
+use crate::lang::Lang;
+use crate::policy::Policy;
+
+/// At most this many signals are kept in the evidence.
+const MAX_SIGNALS: usize = 8;
+
+/// The catalog entry.
+pub static INFO: KindInfo = KindInfo {
+    kind: AlertKind::RouteRouterPresent,
+    id: "route.router_present",
+    severity: Severity::High,
+    clause: "5.4",
+    clauses: &["5.4"],
+    title_zh: "网内存在路由设备",
+    title_en: "A device routes",
+    explain_zh: "有设备发出只有路由器才会发的 ICMP 报文（重定向，或转发途中生存时间耗尽），说明它在转发数据包，\
+        可能是双网卡电脑或隐藏的路由器，会破坏物理隔离（5.4）。请找到该设备并检查其网络连接。",
+    explain_en: "A device sent ICMP messages only routers send (a redirect, or time to live \
+        exceeded in transit): it forwards packets — a dual-homed PC or a hidden router — \
+        breaking the physical isolation (5.4). Find the device and check its connections.",
+    check,
+    merge,
+    message,
+};
+
+fn check(fact: &Fact, _policy: &Policy) -> Option<Finding> {
+    let Fact::RouterSignal { signal, mac, ip, ts } = *fact else {
+        return None;
+    };
+    let what = match signal {
+        RouterSignal::Redirect => "ICMP redirect",
+        RouterSignal::TimeExceeded => "time exceeded in transit",
+        RouterSignal::Ipv6RouterAdvertisement => return None, // its own kind
+    };
+    let Value::Object(evidence) = json!({ "signals": [format!("{what} from {ip}")] }) else {
+        return None;
+    };
+    Some(Finding {
+        kind: AlertKind::RouteRouterPresent,
+        subject: Subject { mac, ip: None },
+        ts,
+        evidence,
+        severity: INFO.severity,
+    })
+}
+
+fn merge(into: &mut Evidence, new: Evidence) {
+    let items = new.get("signals").and_then(Value::as_array).cloned().unwrap_or_default();
+    merge_list(into, "signals", &items, MAX_SIGNALS);
+}
+
+fn message(subject: &Subject, evidence: &Evidence, lang: Lang) -> String {
+    let signals = joined(evidence, "signals", ", ");
+    match lang {
+        Lang::Zh => format!("{subject} 在转发数据包：{signals}"),
+        Lang::En => format!("{subject} forwards packets: {signals}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::MacAddr;
+    use crate::time::Timestamp;
+
+    fn signal(signal: RouterSignal) -> Fact {
+        Fact::RouterSignal {
+            signal,
+            mac: Some(MacAddr([0x00, 0x1b, 0x21, 0, 0, 0x30])),
+            ip: "10.20.1.30".parse().unwrap(),
+            ts: Timestamp::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn redirects_and_transit_expiry_fire() {
+        let p = Policy::inventory();
+        let found = check(&signal(RouterSignal::Redirect), &p).expect("fires");
+        assert_eq!(found.evidence["signals"][0], "ICMP redirect from 10.20.1.30");
+        assert!(check(&signal(RouterSignal::TimeExceeded), &p).is_some());
+    }
+
+    #[test]
+    fn advertisements_are_another_kind() {
+        assert!(
+            check(&signal(RouterSignal::Ipv6RouterAdvertisement), &Policy::inventory()).is_none()
+        );
+    }
+}
