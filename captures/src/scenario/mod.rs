@@ -10,6 +10,7 @@
 
 mod acts;
 mod demo;
+mod isolation;
 mod site;
 mod small;
 
@@ -379,15 +380,15 @@ pub fn all() -> Vec<Scenario> {
         demo::demo(),
         small::unregistered_device(),
         small::offlan_destination(),
-        small::offlan_reply(),
-        small::ip_conflict(),
-        small::ip_reassigned(),
-        small::tunnel(),
-        small::tunnel_lookalike(),
-        small::ipv6_router_advertisement(),
-        small::ipv6_neighbour_discovery(),
-        small::router_present(),
-        small::icmp_errors(),
+        isolation::offlan_reply(),
+        isolation::ip_conflict(),
+        isolation::ip_reassigned(),
+        isolation::tunnel(),
+        isolation::tunnel_lookalike(),
+        isolation::ipv6_router_advertisement(),
+        isolation::ipv6_neighbour_discovery(),
+        isolation::router_present(),
+        isolation::icmp_errors(),
         small::benign_local_scope(),
         small::inventory(),
     ]
