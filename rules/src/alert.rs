@@ -79,6 +79,8 @@ pub enum AlertKind {
     DeviceUnregistered,
     /// `device.ip_conflict`.
     DeviceIpConflict,
+    /// `device.mac_flood`.
+    DeviceMacFlood,
     /// `route.offlan_destination`.
     RouteOfflanDestination,
     /// `route.offlan_reply`.
@@ -93,9 +95,10 @@ pub enum AlertKind {
 
 impl AlertKind {
     /// Every kind.
-    pub const ALL: [AlertKind; 7] = [
+    pub const ALL: [AlertKind; 8] = [
         AlertKind::DeviceUnregistered,
         AlertKind::DeviceIpConflict,
+        AlertKind::DeviceMacFlood,
         AlertKind::RouteOfflanDestination,
         AlertKind::RouteOfflanReply,
         AlertKind::RouteTunnel,

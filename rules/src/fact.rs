@@ -21,6 +21,14 @@ pub enum Fact {
         /// When it was first seen.
         ts: Timestamp,
     },
+    /// How many devices appeared in the minute up to a new one (that one
+    /// included): stated with every [`Fact::NewDevice`], for MAC floods.
+    NewDeviceRate {
+        /// New devices in the trailing minute.
+        in_last_minute: u32,
+        /// When the latest appeared.
+        ts: Timestamp,
+    },
     /// A device used an address for the first time.
     AddressBound {
         /// The device.
@@ -83,7 +91,8 @@ impl Fact {
             Fact::NewDevice { ts, .. }
             | Fact::AddressBound { ts, .. }
             | Fact::AddressConflict { ts, .. }
-            | Fact::RouterSignal { ts, .. } => *ts,
+            | Fact::RouterSignal { ts, .. }
+            | Fact::NewDeviceRate { ts, .. } => *ts,
             Fact::NewFlow(f) => f.ts,
             Fact::FlowAnswered { at, .. } => *at,
             Fact::FlowEnded(f) => f.last_seen,

@@ -161,6 +161,7 @@ impl Pipeline {
                 | Fact::AddressBound { .. }
                 | Fact::AddressConflict { .. }
                 | Fact::RouterSignal { .. }
+                | Fact::NewDeviceRate { .. }
                 | Fact::NewFlow(_)
                 | Fact::FlowAnswered { .. }
                 | Fact::FlowEnded(_) => {}

@@ -419,6 +419,17 @@ pub fn nbns_query(
     udp(&e, netbios::PORT, netbios::PORT, &netbios::query(trn_id, name, suffix))
 }
 
+/// An Ethernet frame of `ether_type` carrying `payload` as is (padded to
+/// the minimum frame): what a MAC flooder sends from made-up addresses.
+pub fn ether_raw(src: MacAddr, dst: MacAddr, ether_type: u16, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(14 + payload.len());
+    out.extend_from_slice(&dst.octets());
+    out.extend_from_slice(&src.octets());
+    out.extend_from_slice(&ether_type.to_be_bytes());
+    out.extend_from_slice(payload);
+    pad(out)
+}
+
 /// An IP packet of protocol `proto` carrying `payload` as is: GRE (47),
 /// IP-in-IP (4), IPv6-in-IPv4 (41), ESP (50) — what tunnels look like.
 pub fn ip_raw(e: &Ends, proto: u8, payload: &[u8]) -> Vec<u8> {

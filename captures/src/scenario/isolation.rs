@@ -4,7 +4,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use gapwatch_rules::Timestamp;
+use gapwatch_rules::{MacAddr, Timestamp};
 
 use super::acts;
 use super::site::{Asset, Dev, Trace, local, ms, policy_toml, us};
@@ -505,6 +505,74 @@ WS-01 查询 FS01 上未开放的 UDP 端口，FS01 回送端口不可达；稍�
 "
         .to_string(),
         Some(policy),
+        SNAPLEN,
+        tr.recs,
+        vec![],
+    )
+}
+
+/// `mac-flood`: a flooder sends from 45 made-up MACs in ten seconds
+/// (inventory mode, the default limit of 20 new MACs a minute).
+pub fn mac_flood() -> Scenario {
+    let mut rng = Rng::new(0x6d61_6366);
+    let mut tr = Trace::default();
+    let start = ms(local(16, 0, 0), 300);
+    let mut times = Vec::new();
+    for i in 0..45u8 {
+        let at = ms(start, 220 * i64::from(i) + i64::from(rng.next_u16() % 100));
+        // Locally administered, unicast, each different.
+        let mac = MacAddr([0x02, 0x5a, rng.next_u16() as u8, 0x10, i, 0x01]);
+        tr.at(at, frames::ether_raw(mac, MacAddr::BROADCAST, 0x88b5, &[i; 46]));
+        times.push(at);
+    }
+    Scenario::new(
+        "mac-flood",
+        "45 made-up MAC addresses in ten seconds, each sending one frame",
+        "\
+No policy: inventory mode, where the limit is 20 new MACs a minute. From 16:00:00 a flooder sends one
+frame from each of 45 made-up, locally administered MACs, about 0.22 s apart. From the 21st the trailing
+minute holds more than 20 new devices: device.mac_flood for the site, count 25 (the 21st to the 45th).
+
+没有策略文件：资产盘点模式，上限为每分钟 20 个新 MAC。16:00:00 起，泛洪工具从 45 个伪造的本地管理 MAC 地址各发
+一帧，间隔约 0.22 秒。从第 21 个起，一分钟内的新设备超过 20 个：整个场所的 device.mac_flood，计数 25（第 21 至
+第 45 个）。
+"
+        .to_string(),
+        None,
+        SNAPLEN,
+        tr.recs,
+        vec![ExpectedAlert::mac_flood(times[20], times[44], 25)],
+    )
+}
+
+/// `morning-start`: the look-alike of `mac-flood` — twenty devices come up
+/// within one minute, exactly the limit.
+pub fn morning_start() -> Scenario {
+    let mut rng = Rng::new(0x6d6f_726e);
+    let mut tr = Trace::default();
+    let start = ms(local(8, 30, 0), 100);
+    for i in 0..20u8 {
+        let dev = Dev {
+            mac: MacAddr([0x00, 0x1b, 0x21, 0x3a, 0x00, i]),
+            ip: Ipv4Addr::new(10, 20, 2, 10 + i),
+            os: Os::Windows,
+            host: "WS",
+        };
+        acts::arp_claim(&mut tr, &mut rng, &dev, ms(start, 2500 * i64::from(i)));
+    }
+    Scenario::new(
+        "morning-start",
+        "Twenty workstations come up within one minute: at the limit, not a flood",
+        "\
+No policy: inventory mode, limit 20 new MACs a minute. At 08:30 twenty workstations are switched on 2.5 s
+apart and announce their addresses: twenty new devices within one minute, at the limit and not above it:
+silent.
+
+没有策略文件：资产盘点模式，上限每分钟 20 个新 MAC。08:30 二十台工作站每隔 2.5 秒开机并宣告地址：一分钟内二十个
+新设备，达到上限但未超过：不告警。
+"
+        .to_string(),
+        None,
         SNAPLEN,
         tr.recs,
         vec![],

@@ -162,6 +162,13 @@ impl ExpectedAlert {
         ExpectedAlert::route("route.router_present", "high", mac, None, seen)
     }
 
+    /// `device.mac_flood` for the site: `count` new devices beyond the
+    /// limit, the first at `first_seen`, the last at `last_seen`.
+    pub fn mac_flood(first_seen: Timestamp, last_seen: Timestamp, count: u64) -> ExpectedAlert {
+        let (kind, severity, clause) = ("device.mac_flood", "high", "5.5");
+        ExpectedAlert { kind, severity, clause, mac: None, ip: None, first_seen, last_seen, count }
+    }
+
     /// A clause-5.4 alert about a device (and its address, if the alert is
     /// about one), seen `count`
     /// times from `first_seen` to `last_seen`.
@@ -396,6 +403,8 @@ pub fn all() -> Vec<Scenario> {
         isolation::ipv6_neighbour_discovery(),
         isolation::router_present(),
         isolation::icmp_errors(),
+        isolation::mac_flood(),
+        isolation::morning_start(),
         small::benign_local_scope(),
         small::inventory(),
     ]

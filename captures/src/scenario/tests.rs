@@ -11,10 +11,10 @@ use gapwatch_rules::net::{is_link_local, is_local_scope, is_unicast_host};
 use super::*;
 
 #[test]
-fn fourteen_scenarios_with_unique_names() {
+fn sixteen_scenarios_with_unique_names() {
     let all = all();
     let names: BTreeSet<_> = all.iter().map(|s| s.name).collect();
-    assert_eq!(names.len(), 14);
+    assert_eq!(names.len(), 16);
     for want in [
         "demo",
         "unregistered-device",
@@ -28,6 +28,8 @@ fn fourteen_scenarios_with_unique_names() {
         "ipv6-neighbour-discovery",
         "router-present",
         "icmp-errors",
+        "mac-flood",
+        "morning-start",
         "benign-local-scope",
         "inventory",
     ] {

@@ -6,6 +6,7 @@
 //! counting and the alert lifecycle live in [`crate::engine`], once.
 
 mod device_ip_conflict;
+mod device_mac_flood;
 mod device_unregistered;
 mod route_ipv6_router_advertisement;
 mod route_offlan_destination;
@@ -59,9 +60,10 @@ impl KindInfo {
     }
 }
 
-static CATALOG: [&KindInfo; 7] = [
+static CATALOG: [&KindInfo; 8] = [
     &device_unregistered::INFO,
     &device_ip_conflict::INFO,
+    &device_mac_flood::INFO,
     &route_offlan_destination::INFO,
     &route_offlan_reply::INFO,
     &route_tunnel::INFO,
@@ -79,6 +81,7 @@ pub fn info(kind: AlertKind) -> &'static KindInfo {
     match kind {
         AlertKind::DeviceUnregistered => &device_unregistered::INFO,
         AlertKind::DeviceIpConflict => &device_ip_conflict::INFO,
+        AlertKind::DeviceMacFlood => &device_mac_flood::INFO,
         AlertKind::RouteOfflanDestination => &route_offlan_destination::INFO,
         AlertKind::RouteOfflanReply => &route_offlan_reply::INFO,
         AlertKind::RouteTunnel => &route_tunnel::INFO,

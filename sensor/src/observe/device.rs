@@ -1,5 +1,6 @@
 //! The device table: one row per MAC address seen sending on the LAN.
 
+use std::collections::VecDeque;
 use std::net::IpAddr;
 
 use gapwatch_rules::fact::{BindingSource, CONFLICT_WINDOW_SECS};
@@ -54,6 +55,8 @@ pub struct DeviceTable {
     devices: Vec<Device>,
     /// The device that last began using each address.
     owners: FxHashMap<IpAddr, u32>,
+    /// When the devices of the trailing minute appeared, oldest first.
+    recent_new: VecDeque<Timestamp>,
     /// Devices changed since the last [`DeviceTable::take_dirty`].
     dirty: Vec<u32>,
 }
@@ -100,6 +103,13 @@ impl DeviceTable {
                     dirty: false,
                 });
                 facts.push(Fact::NewDevice { mac, vendor, ts });
+                let minute_ago = ts.plus_secs(-60);
+                while self.recent_new.front().is_some_and(|&t| t <= minute_ago) {
+                    self.recent_new.pop_front();
+                }
+                self.recent_new.push_back(ts);
+                let in_last_minute = self.recent_new.len() as u32;
+                facts.push(Fact::NewDeviceRate { in_last_minute, ts });
                 i
             }
         };

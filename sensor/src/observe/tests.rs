@@ -60,8 +60,15 @@ impl Lan {
     }
 
     /// Decodes and observes one Ethernet frame at `BASE + secs`; returns the
-    /// facts it produced.
+    /// facts it produced, but the new-device rate (its own test reads it
+    /// through [`Lan::see_all`]).
     fn see(&mut self, bytes: &[u8], secs: i64) -> Vec<Fact> {
+        let facts = self.see_all(bytes, secs);
+        facts.into_iter().filter(|f| !matches!(f, Fact::NewDeviceRate { .. })).collect()
+    }
+
+    /// Like [`Lan::see`], every fact.
+    fn see_all(&mut self, bytes: &[u8], secs: i64) -> Vec<Fact> {
         let frame = Frame {
             ts: ts(secs),
             link: LinkType::ETHERNET,
@@ -299,6 +306,29 @@ fn a_second_mac_on_a_fresh_address_is_a_conflict_and_a_late_one_is_not() {
     );
     // An ARP probe (sender 0.0.0.0) claims nothing.
     assert_eq!(conflicts(lan.see(&arp(1, D.mac, D.mac, [0, 0, 0, 0], [10, 20, 0, 10]), later)), []);
+}
+
+#[test]
+fn every_new_device_states_how_many_came_in_the_last_minute() {
+    let mut lan = Lan::new();
+    let rate = |facts: Vec<Fact>| -> Vec<u32> {
+        facts
+            .into_iter()
+            .filter_map(|f| match f {
+                Fact::NewDeviceRate { in_last_minute, .. } => Some(in_last_minute),
+                _ => None,
+            })
+            .collect()
+    };
+    let frame =
+        |last: u8| udp_frame(MacAddr([2, 0, 0, 0, 0, last]), BROADCAST, (A.ip, 9), (B.ip, 9), 4);
+    assert_eq!(rate(lan.see_all(&frame(1), 0)), [1]);
+    assert_eq!(rate(lan.see_all(&frame(2), 20)), [2]);
+    assert_eq!(rate(lan.see_all(&frame(1), 30)), Vec::<u32>::new(), "known device");
+    assert_eq!(rate(lan.see_all(&frame(3), 59)), [3]);
+    // A minute after the first, it no longer counts.
+    assert_eq!(rate(lan.see_all(&frame(4), 60)), [3]);
+    assert_eq!(rate(lan.see_all(&frame(5), 200)), [1]);
 }
 
 #[test]
