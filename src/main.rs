@@ -317,7 +317,7 @@ fn cmd_demo_dashboard(
     let ready = std::time::Instant::now();
     let started = || {
         let store = gapwatch_tui::Store::open(db).ok();
-        store.and_then(|s| s.overview().ok()).is_some_and(|o| o.site.is_some())
+        store.and_then(|s| s.status().ok()).is_some_and(|o| o.site.is_some())
     };
     while !started() && !replaying.is_finished() {
         if ready.elapsed() > std::time::Duration::from_secs(10) {

@@ -161,7 +161,7 @@ impl Store {
         // no sort, and the offset walks the index.
         let (state, kind) = filter_values(filter);
         let index = if state.is_empty() { "alerts_by_rank" } else { "alerts_by_state" };
-        let filter_sql = alert_filter_sql(state);
+        let filter_sql = alert_filter_sql(state, "");
         let total: i64 = self.conn.query_row(
             &format!("SELECT count(*) FROM alerts WHERE {filter_sql}"),
             params![state, filter.min_rank, kind],
@@ -182,14 +182,13 @@ impl Store {
     /// Where alert `id` stands in the list `filter` gives, if it is in it.
     pub fn alert_position(&self, filter: &AlertFilter, id: i64) -> rusqlite::Result<Option<u64>> {
         let (state, kind) = filter_values(filter);
-        let filter_sql = alert_filter_sql(state);
+        let (before, this) = (alert_filter_sql(state, ""), alert_filter_sql(state, "t."));
         let sql = format!(
-            "SELECT (SELECT count(*) FROM alerts WHERE {filter_sql}
+            "SELECT (SELECT count(*) FROM alerts WHERE {before}
                        AND (severity_rank > t.severity_rank
                             OR (severity_rank = t.severity_rank AND (last_seen > t.last_seen
                                 OR (last_seen = t.last_seen AND id < t.id)))))
-             FROM alerts t WHERE t.id = ?4 AND (?1 = '' OR t.state = ?1)
-               AND t.severity_rank >= ?2 AND (?3 = '' OR t.kind = ?3)"
+             FROM alerts t WHERE t.id = ?4 AND {this}"
         );
         self.conn
             .query_row(&sql, params![state, filter.min_rank, kind, id], |r| r.get::<_, i64>(0))
@@ -222,9 +221,6 @@ impl Store {
         let Some((line, evidence, ack)) = row else {
             return Ok(None);
         };
-        let evidence = serde_json::from_str::<serde_json::Value>(&evidence)
-            .and_then(|v| serde_json::to_string_pretty(&v))
-            .unwrap_or(evidence);
         let device = match &line.mac {
             Some(mac) => self.device(mac)?,
             None => None,
@@ -398,11 +394,12 @@ fn filter_values(filter: &AlertFilter) -> (&'static str, &str) {
 }
 
 /// The WHERE clause of an alert filter over `?1` state, `?2` lowest rank,
-/// `?3` kind. The state is spelled out when there is one, not
-/// `?1 = '' OR …`, so the index on it is used.
-fn alert_filter_sql(state: &str) -> String {
-    let state_sql = if state.is_empty() { "?1 = ''" } else { "state = ?1" };
-    format!("{state_sql} AND severity_rank >= ?2 AND (?3 = '' OR kind = ?3)")
+/// `?3` kind, on the columns of table alias `of` (`""` or `"t."`). The
+/// state is spelled out when there is one, not `?1 = '' OR …`, so the
+/// index on it is used.
+fn alert_filter_sql(state: &str, of: &str) -> String {
+    let state_sql = if state.is_empty() { "?1 = ''".into() } else { format!("{of}state = ?1") };
+    format!("{state_sql} AND {of}severity_rank >= ?2 AND (?3 = '' OR {of}kind = ?3)")
 }
 
 const ALERT_COLUMNS: &str = "id, kind, severity, severity_rank, clause, subject_mac, subject_ip,

@@ -140,7 +140,7 @@ pub struct AlertLine {
 pub struct AlertDetail {
     /// The row.
     pub line: AlertLine,
-    /// Evidence, pretty JSON.
+    /// Evidence, the JSON object as stored.
     pub evidence: String,
     /// Who acknowledged it, when (wall clock), and their note.
     pub ack: Option<(String, i64, String)>,

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use super::wrap::{fit, labeled};
-use super::{Screen, kind_title, severity_label, severity_style, subject_text};
+use super::{Screen, kind_info, kind_title, severity_label, severity_style, subject_text};
 use crate::app::App;
 use crate::store::StateFilter;
 
@@ -151,11 +151,7 @@ fn detail_lines(
     let clause_text = clause(&a.clause).map(|c| c.text(lang)).unwrap_or("");
     let clause_line = format!("{} {clause_text}", a.clause);
     lines.extend(labeled(lang.pick("条款：", "Clause: "), &clause_line, width, bold));
-    let explanation = gapwatch_rules::detect::catalog()
-        .iter()
-        .find(|k| k.id == a.kind)
-        .map(|k| k.explanation(lang));
-    if let Some(why) = explanation {
+    if let Some(why) = kind_info(&a.kind).map(|k| k.explanation(lang)) {
         lines.extend(labeled(lang.pick("说明：", "Why: "), why, width, bold));
     }
     lines

@@ -345,10 +345,12 @@ pub fn human_bytes(bytes: u64) -> String {
 
 /// The title of alert kind `id` in `lang` (the id itself if unknown).
 pub fn kind_title(id: &str, lang: Lang) -> String {
-    gapwatch_rules::detect::catalog()
-        .iter()
-        .find(|k| k.id == id)
-        .map_or_else(|| id.to_string(), |k| k.title(lang).to_string())
+    kind_info(id).map_or_else(|| id.to_string(), |k| k.title(lang).to_string())
+}
+
+/// The catalog entry of alert kind `id`, if this build knows it.
+pub fn kind_info(id: &str) -> Option<&'static gapwatch_rules::detect::KindInfo> {
+    id.parse::<gapwatch_rules::AlertKind>().ok().map(gapwatch_rules::detect::info)
 }
 
 /// A subject as `MAC IP` from what is known.
