@@ -57,15 +57,15 @@ fn mac(last: u8) -> MacAddr {
     MacAddr([0x00, 0x1b, 0x21, 0x00, 0x01, last])
 }
 
-/// A mix of what a LAN carries: UDP, TCP data, ARP, ICMP, IPv6, VLAN tags,
-/// an off-LAN destination, and malformed frames; no SYN or FIN, so the
-/// second pass learns nothing new.
+/// A mix of what a LAN carries: DNS queries, TCP data, an HTTP request,
+/// ARP, ICMP, IPv6, VLAN tags, an off-LAN destination, and malformed
+/// frames; no SYN or FIN, so the second pass learns nothing new.
 fn traffic() -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for i in 1..=40u8 {
         let ip = |n: u8| IpAddr::V4(Ipv4Addr::new(10, 20, 1, n));
         let to_server = Ends::new(mac(i), ip(i), mac(200), ip(200));
-        out.push(frames::udp(&to_server, 40000 + u16::from(i), 53, b"query"));
+        out.push(frames::dns_query(&to_server, 40000 + u16::from(i), 7, "fs01.dig.local"));
         let hdr = TcpHdr {
             sport: 50000,
             dport: 445,
@@ -97,7 +97,9 @@ fn traffic() -> Vec<Vec<u8>> {
         out.push(frames::udp(&v6, 546, 547, b"dhcpv6"));
         let outside =
             Ends::new(mac(i), ip(i), mac(254), IpAddr::V4(Ipv4Addr::new(114, 114, 114, 114)));
-        out.push(frames::udp(&outside, 41000 + u16::from(i), 53, b"query"));
+        out.push(frames::dns_query(&outside, 41000 + u16::from(i), 8, "www.example.com"));
+        let web = TcpHdr { dport: 80, flags: 0x18, ..hdr };
+        out.push(frames::tcp(&to_server, &web, b"GET / HTTP/1.1\r\nHost: fs01.dig.local\r\n\r\n"));
         let mut bad = frames::udp(&to_server, 1, 2, b"x");
         bad[14] = 0x44; // IPv4 header length 16: counted, skipped
         out.push(bad);

@@ -19,7 +19,8 @@ fn udp_frame(mac_last: u8) -> Vec<u8> {
     let total: u16 = 20 + 8 + 4;
     f.extend_from_slice(&[0x45, 0, (total >> 8) as u8, total as u8, 0, 1, 0, 0, 64, 17, 0, 0]);
     f.extend_from_slice(&[10, 20, 1, mac_last, 10, 20, 0, 1]);
-    f.extend_from_slice(&[0xc3, 0x50, 0x00, 0x35, 0x00, 0x0c, 0x00, 0x00, 1, 2, 3, 4]);
+    // To the discard port: a payload no parser reads.
+    f.extend_from_slice(&[0xc3, 0x50, 0x00, 0x09, 0x00, 0x0c, 0x00, 0x00, 1, 2, 3, 4]);
     f
 }
 
@@ -78,6 +79,61 @@ fn unsupported_link_type_is_named() {
     );
     let err = fails_cleanly(&replay(&tmp.path().join("gw.db"), None, &[&path]));
     assert!(err.contains("ppp.pcap") && err.contains("link type 9 (PPP)"), "{err}");
+}
+
+#[test]
+fn malformed_application_payloads_are_counted_and_skipped() {
+    use gapwatch_captures::frames::{self, Ends, TcpHdr};
+    use gapwatch_rules::MacAddr;
+    use std::net::Ipv4Addr;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("bad-payloads.pcap");
+    let mac = |last| MacAddr([0x00, 0x1b, 0x21, 0x00, 0x00, last]);
+    let ip = |last| Ipv4Addr::new(10, 20, 1, last);
+    let e = Ends::new(mac(7), ip(7), mac(1), ip(1));
+    // A DNS query whose name points at itself.
+    let mut dns_loop = vec![0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+    dns_loop.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1]);
+    // A DHCP offer whose host-name option runs past the packet.
+    let mut dhcp = vec![0u8; 240];
+    dhcp[0] = 2;
+    dhcp[236..240].copy_from_slice(&[99, 130, 83, 99]);
+    dhcp.extend_from_slice(&[53, 1, 2, 12, 200, b'a']);
+    // An HTTP request line that never ends.
+    let hdr =
+        TcpHdr { sport: 50000, dport: 80, seq: 1, ack: 1, flags: 0x18, window: 512, options: &[] };
+    let frames_in = [
+        frames::udp(&e, 40000, 53, &dns_loop),
+        frames::udp(&e.reverse(), 67, 68, &dhcp),
+        frames::tcp(&e, &hdr, b"GET /connecttest.txt HTTP/1.1 and no line end"),
+        // The replay goes on: a good query is read after them.
+        frames::dns_query(&e, 40001, 9, "www.msftconnecttest.com"),
+    ];
+    let frames: Vec<(Vec<u8>, u32)> = frames_in
+        .into_iter()
+        .map(|f| {
+            let n = f.len() as u32;
+            (f, n)
+        })
+        .collect();
+    write_capture(&path, PcapOptions::default(), &frames);
+    let db = tmp.path().join("gw.db");
+    ok(replay(&db, None, &[&path]));
+    let mut errors = decode_errors(&db);
+    errors.sort();
+    assert_eq!(
+        errors,
+        vec![
+            ("dhcp_malformed".to_string(), 1),
+            ("dns_malformed".to_string(), 1),
+            ("http_malformed".to_string(), 1),
+        ]
+    );
+    let alerts = list(&db, "alerts");
+    let kinds: Vec<&str> =
+        alerts.as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["route.connectivity_probe"], "the good query after them is read");
 }
 
 #[test]

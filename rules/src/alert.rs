@@ -81,6 +81,12 @@ pub enum AlertKind {
     DeviceIpConflict,
     /// `device.mac_flood`.
     DeviceMacFlood,
+    /// `device.arp_poisoning`.
+    DeviceArpPoisoning,
+    /// `device.fingerprint_changed`.
+    DeviceFingerprintChanged,
+    /// `device.unexpected_service`.
+    DeviceUnexpectedService,
     /// `route.offlan_destination`.
     RouteOfflanDestination,
     /// `route.offlan_reply`.
@@ -91,19 +97,31 @@ pub enum AlertKind {
     RouteIpv6RouterAdvertisement,
     /// `route.router_present`.
     RouteRouterPresent,
+    /// `route.rogue_dhcp`.
+    RouteRogueDhcp,
+    /// `route.external_dns`.
+    RouteExternalDns,
+    /// `route.connectivity_probe`.
+    RouteConnectivityProbe,
 }
 
 impl AlertKind {
     /// Every kind.
-    pub const ALL: [AlertKind; 8] = [
+    pub const ALL: [AlertKind; 14] = [
         AlertKind::DeviceUnregistered,
         AlertKind::DeviceIpConflict,
         AlertKind::DeviceMacFlood,
+        AlertKind::DeviceArpPoisoning,
+        AlertKind::DeviceFingerprintChanged,
+        AlertKind::DeviceUnexpectedService,
         AlertKind::RouteOfflanDestination,
         AlertKind::RouteOfflanReply,
         AlertKind::RouteTunnel,
         AlertKind::RouteIpv6RouterAdvertisement,
         AlertKind::RouteRouterPresent,
+        AlertKind::RouteRogueDhcp,
+        AlertKind::RouteExternalDns,
+        AlertKind::RouteConnectivityProbe,
     ];
 
     /// Stable id, as in JSON (`device.unregistered`).

@@ -4,7 +4,7 @@
 //! millions of packets a day but only a few thousand facts, so detectors can
 //! afford to allocate, format and look things up.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use crate::net::MacAddr;
 use crate::time::Timestamp;
@@ -74,8 +74,39 @@ pub enum Fact {
     FlowAnswered {
         /// The flow, as it began.
         flow: FlowStart,
+        /// The answer's TCP flags (0 for other protocols): SYN+ACK is a
+        /// service accepting, RST one refusing.
+        tcp_flags: u8,
         /// The answer's packet time.
         at: Timestamp,
+    },
+    /// A device asked for a host name (first time for this client, server
+    /// and name).
+    NameRequested(NameRequest),
+    /// A DHCP server offered or acknowledged a lease.
+    DhcpLease(DhcpLease),
+    /// ARP that rewrites someone else's mapping, or that no one asked for.
+    ArpAnomaly {
+        /// The sending device.
+        mac: MacAddr,
+        /// The address it claims.
+        ip: Ipv4Addr,
+        /// What is wrong.
+        anomaly: ArpAnomaly,
+        /// When.
+        ts: Timestamp,
+    },
+    /// A device's traffic shows a stack it had not shown before (the first
+    /// sighting is no change and no fact).
+    FingerprintChanged {
+        /// The device.
+        mac: MacAddr,
+        /// What it showed until now.
+        before: Fingerprint,
+        /// What it shows now.
+        after: Fingerprint,
+        /// When.
+        ts: Timestamp,
     },
     /// A flow ended (closed or idle); its final counters.
     FlowEnded(FlowSummary),
@@ -92,7 +123,11 @@ impl Fact {
             | Fact::AddressBound { ts, .. }
             | Fact::AddressConflict { ts, .. }
             | Fact::RouterSignal { ts, .. }
-            | Fact::NewDeviceRate { ts, .. } => *ts,
+            | Fact::NewDeviceRate { ts, .. }
+            | Fact::ArpAnomaly { ts, .. }
+            | Fact::FingerprintChanged { ts, .. } => *ts,
+            Fact::NameRequested(r) => r.ts,
+            Fact::DhcpLease(l) => l.ts,
             Fact::NewFlow(f) => f.ts,
             Fact::FlowAnswered { at, .. } => *at,
             Fact::FlowEnded(f) => f.last_seen,
@@ -116,6 +151,9 @@ pub enum RouterSignal {
     /// ICMP time exceeded in transit (type 11 / 3, code 0): a hop that
     /// forwards, as traceroute shows.
     TimeExceeded,
+    /// A DHCPv6 Advertise (server port 547 to client port 546): a server
+    /// configuring IPv6 hosts, which comes with a router.
+    Dhcpv6Advertise,
 }
 
 impl RouterSignal {
@@ -129,6 +167,101 @@ impl RouterSignal {
             _ => None,
         }
     }
+}
+
+/// A device sending ARP for this many different addresses of its own is
+/// answering for others (proxy ARP or poisoning).
+pub const ARP_MANY_ADDRESSES: u32 = 16;
+
+/// ARP that looks like poisoning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArpAnomaly {
+    /// A reply to a question nobody asked in the seconds before.
+    UnsolicitedReply,
+    /// A gratuitous ARP claiming an address another device is using.
+    GratuitousClaim {
+        /// The device using it until now.
+        owner: MacAddr,
+    },
+    /// One MAC claiming many addresses in ARP.
+    ManyAddresses {
+        /// How many (reported once, on reaching [`ARP_MANY_ADDRESSES`]).
+        count: u32,
+    },
+}
+
+/// What a device's traffic says about its network stack. Starts with the
+/// initial TTL; the fingerprinting work adds to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Fingerprint {
+    /// The initial TTL its TCP packets leave with (32, 64, 128 or 255):
+    /// 64 for Linux, macOS and most embedded stacks, 128 for Windows, 255
+    /// for network gear.
+    pub ttl_base: u8,
+}
+
+/// How a host name reached the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameVia {
+    /// A DNS query (port 53).
+    Dns,
+    /// The `Host` header of an HTTP request.
+    HttpHost,
+}
+
+impl NameVia {
+    /// Stable name for evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameVia::Dns => "dns",
+            NameVia::HttpHost => "http",
+        }
+    }
+}
+
+/// A host name a device asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameRequest {
+    /// IP protocol of the request (17 UDP, 6 TCP).
+    pub proto: u8,
+    /// Who asked.
+    pub client: Endpoint,
+    /// Whom: the resolver, or the web server.
+    pub server: Endpoint,
+    /// The name, lower case, without a trailing dot.
+    pub name: String,
+    /// How it was asked.
+    pub via: NameVia,
+    /// When.
+    pub ts: Timestamp,
+}
+
+/// Which server message a lease fact came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DhcpMessage {
+    /// DHCPOFFER.
+    Offer,
+    /// DHCPACK.
+    Ack,
+}
+
+/// A DHCP server's offer or acknowledgement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DhcpLease {
+    /// Which message.
+    pub message: DhcpMessage,
+    /// The server (port 67).
+    pub server: Endpoint,
+    /// The client's hardware address, from the message.
+    pub client_mac: Option<MacAddr>,
+    /// The address offered.
+    pub offered: Ipv4Addr,
+    /// Routers handed out (option 3).
+    pub routers: Vec<Ipv4Addr>,
+    /// DNS servers handed out (option 6).
+    pub dns_servers: Vec<Ipv4Addr>,
+    /// When.
+    pub ts: Timestamp,
 }
 
 /// How an address was bound to a MAC.

@@ -13,6 +13,7 @@ pub mod fact;
 pub mod lang;
 pub mod net;
 pub mod policy;
+pub mod probe;
 pub mod time;
 
 pub use alert::{Alert, AlertKind, Evidence, Finding, Severity, Subject};

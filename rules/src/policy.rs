@@ -309,7 +309,7 @@ fn lan_contains(lan: &[IpNet], ip: IpAddr) -> bool {
 }
 
 /// True when `name` equals `domain` or ends with `.domain`.
-fn in_domain(name: &str, domain: &str) -> bool {
+pub(crate) fn in_domain(name: &str, domain: &str) -> bool {
     let Some(split) = name.len().checked_sub(domain.len()) else {
         return false;
     };

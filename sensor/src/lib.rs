@@ -7,6 +7,7 @@
 //! [`pipeline::Pipeline`] wires the stages; [`replay`] drives it over
 //! capture files.
 
+pub mod app;
 pub mod capture;
 pub mod decode;
 pub mod observe;

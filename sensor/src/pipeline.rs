@@ -115,7 +115,11 @@ impl Pipeline {
         if let Some(reason) = decoded.error {
             self.decode_stats.count(reason);
         }
-        self.observer.observe(&decoded, frame.ts, wire_len);
+        if let Some(reason) = self.observer.observe(&decoded, frame.ts, wire_len)
+            && !frame.is_snapped()
+        {
+            self.decode_stats.count(reason);
+        }
         if self.observer.has_facts() {
             self.take_facts();
         }
@@ -164,6 +168,10 @@ impl Pipeline {
                 | Fact::NewDeviceRate { .. }
                 | Fact::NewFlow(_)
                 | Fact::FlowAnswered { .. }
+                | Fact::NameRequested(_)
+                | Fact::DhcpLease(_)
+                | Fact::ArpAnomaly { .. }
+                | Fact::FingerprintChanged { .. }
                 | Fact::FlowEnded(_) => {}
             }
         }

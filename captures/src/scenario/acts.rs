@@ -14,7 +14,7 @@ use crate::payload::{dhcp, dns, lldp, netbios, pjl_job_header, smb2};
 use crate::rng::Rng;
 
 /// DHCP DISCOVER, OFFER, REQUEST, ACK from `client` (at `t`) to `server`
-/// handing out `yiaddr`; returns the time of the ACK.
+/// handing out `yiaddr`; returns the times of the OFFER and the ACK.
 pub fn dhcp_dora(
     tr: &mut Trace,
     rng: &mut Rng,
@@ -23,7 +23,7 @@ pub fn dhcp_dora(
     cfg: &dhcp::ServerConfig,
     yiaddr: Ipv4Addr,
     t: Timestamp,
-) -> Timestamp {
+) -> (Timestamp, Timestamp) {
     let xid = rng.next_u32();
     let discover = client.discover(xid, 0, None);
     tr.at(t, frames::dhcp_client(&discover));
@@ -36,7 +36,7 @@ pub fn dhcp_dora(
     let t3 = us(t2, rng.range(600, 2500) as i64);
     let ack = cfg.reply(&request, dhcp::MessageType::Ack, yiaddr);
     tr.at(t3, frames::dhcp_server(server.mac, server.ip, &ack));
-    t3
+    (t1, t3)
 }
 
 /// RFC 5227 address claim: an ARP probe (sender 0.0.0.0) at `t`, then a

@@ -9,9 +9,9 @@ use crate::frames::{self, Os, Tcp, TcpPeer};
 use crate::payload::{dhcp, dns, lldp};
 use crate::rng::Rng;
 
-/// Snaplen of the demo capture: every header kept, payloads cut, so a day
-/// fits in about a megabyte.
-pub const DEMO_SNAPLEN: u32 = 128;
+/// Snaplen of the demo capture: every header, DHCP, DNS and HTTP request
+/// kept whole, bulk payloads cut, so a day fits in under three megabytes.
+pub const DEMO_SNAPLEN: u32 = 400;
 
 const DESCRIPTION: &str = "\
 A Monday (2026-03-02, 08:00–18:00 Asia/Shanghai) on the digitization LAN 10.20.0.0/16 of an archive's
@@ -28,7 +28,11 @@ switch's address, which the pool hands out as router; the SYN is retransmitted a
 then is put right. 15:30 a phone with a Wi-Fi privacy (locally administered) MAC joins by DHCP as
 \"iPhone\", speaks mDNS over IPv4 and IPv6 link-local and tries 17.253.144.10:443 and 17.253.85.204:443.
 17:50–17:55 the export station copies one more batch from FS01 after hours (no alert yet: no detector for it).
-Bulk copies are scaled down to a few MB and the capture keeps 128 bytes of each frame.
+What fires beyond the devices and destinations: FS01's pool hands out a router (route.rogue_dhcp, to the
+laptop and the phone), the laptop's NCSI lookups, workstation 04's time.windows.com and the phone's
+captive.apple.com are internet probes (route.connectivity_probe), and workstation 04's queries to
+114.114.114.114 are external DNS (route.external_dns, high).
+Bulk copies are scaled down to a few MB and the capture keeps 400 bytes of each frame.
 
 某档案馆数字化外包加工场所的一个周一（2026-03-02，北京时间 08:00–18:00），加工网 10.20.0.0/16：六台网络扫描仪
 （PFU/富士通、佳能、爱普生、柯达）、六台 Windows 工作站（戴尔、联想、惠普）、文件服务器 FS01（10.20.0.10，兼做
@@ -40,7 +44,10 @@ www.msftconnecttest.com（不存在），并经地址池下发的“网关”（
 13:14 工作站 04 的 DNS 被改成 114.114.114.114，向其查询三次（三个会话）后被改回；15:30 一部使用随机（本地管理）
 MAC 的手机以“iPhone”名义通过 DHCP 入网，在 IPv4 和 IPv6 链路本地地址上发 mDNS，并尝试连接
 17.253.144.10:443 和 17.253.85.204:443。17:50–17:55 导出工作站在下班后又从 FS01 拷贝了一批（暂无对应检测，不告警）。
-批量拷贝按比例缩小到几 MB，每帧只保留前 128 字节。
+除设备与外联告警外：FS01 的地址池下发了网关（route.rogue_dhcp，笔记本和手机各一次提供与确认）；笔记本的 NCSI
+查询、工作站 04 的 time.windows.com 和手机的 captive.apple.com 属于联网探测（route.connectivity_probe）；工作站 04
+向 114.114.114.114 的查询属于外部域名查询（route.external_dns，高）。
+批量拷贝按比例缩小到几 MB，每帧只保留前 400 字节。
 ";
 
 /// The demo day.
@@ -100,7 +107,7 @@ pub fn demo() -> Scenario {
     // Printer (DHCP reservation, broadcast replies), then the scanners (static).
     let t = ms(local(8, 12, 40), rng.range(0, 999) as i64);
     let prn_client = dhcp::Client::embedded(prn.mac, prn.host, "Brother");
-    let ack = acts::dhcp_dora(&mut tr, &mut rng, &prn_client, &fs, &reserved, prn.ip, t);
+    let (_, ack) = acts::dhcp_dora(&mut tr, &mut rng, &prn_client, &fs, &reserved, prn.ip, t);
     let t = acts::arp_claim(&mut tr, &mut rng, &prn, ms(ack, 15));
     let svc = dns::mdns_service(
         "Brother HL-L5100DN",
@@ -123,7 +130,7 @@ pub fn demo() -> Scenario {
     for (i, w) in ws.iter().enumerate() {
         let t = ms(local(8, 22 + 3 * i as i64, 0), rng.range(0, 99_999) as i64);
         let client = dhcp::Client::windows(w.mac, w.host);
-        let ack = acts::dhcp_dora(&mut tr, &mut rng, &client, &fs, &reserved, w.ip, t);
+        let (_, ack) = acts::dhcp_dora(&mut tr, &mut rng, &client, &fs, &reserved, w.ip, t);
         let t = acts::arp_claim(&mut tr, &mut rng, w, ms(ack, 30));
         let t = acts::windows_chatter(&mut tr, &mut rng, w, bcast, ms(t, 100), true);
         let t = acts::arp_resolve(&mut tr, &mut rng, w, &fs, ms(t, 200));
@@ -259,11 +266,13 @@ pub fn demo() -> Scenario {
     // ---- incident 1: the contractor's laptop, 10:40 --------------------------
     let laptop_first = ms(local(10, 40, 12), 337);
     let client = dhcp::Client::windows(laptop.mac, laptop.host);
-    let ack = acts::dhcp_dora(&mut tr, &mut rng, &client, &fs, &pool, laptop.ip, laptop_first);
+    let (laptop_offer, ack) =
+        acts::dhcp_dora(&mut tr, &mut rng, &client, &fs, &pool, laptop.ip, laptop_first);
     // The ARP announcement is the first frame carrying 10.20.1.200.
     let laptop_bound = acts::arp_claim(&mut tr, &mut rng, &laptop, ms(ack, 40));
     let t = acts::windows_chatter(&mut tr, &mut rng, &laptop, bcast, ms(laptop_bound, 150), false);
     let t = acts::arp_resolve(&mut tr, &mut rng, &laptop, &fs, ms(t, 300));
+    let ncsi_at = ms(t, 3);
     let t = acts::dns_lookup(
         &mut tr,
         &mut rng,
@@ -272,8 +281,9 @@ pub fn demo() -> Scenario {
         "www.msftconnecttest.com",
         &[],
         dns::RCODE_NXDOMAIN,
-        ms(t, 3),
+        ncsi_at,
     );
+    let ncsi2_at = ms(t, 25);
     let t = acts::dns_lookup(
         &mut tr,
         &mut rng,
@@ -282,7 +292,7 @@ pub fn demo() -> Scenario {
         "dns.msftncsi.com",
         &[],
         dns::RCODE_NXDOMAIN,
-        ms(t, 25),
+        ncsi2_at,
     );
     let t = acts::arp_resolve(&mut tr, &mut rng, &laptop, &sw, ms(t, 410));
     let laptop_syn = ms(t, 2);
@@ -340,8 +350,9 @@ pub fn demo() -> Scenario {
     // ---- incident 3: a phone, 15:30 ------------------------------------------
     let phone_first = ms(local(15, 30, 5), 861);
     let client = dhcp::Client::iphone(phone.mac, phone.host);
-    let ack = acts::dhcp_dora(&mut tr, &mut rng, &client, &fs, &pool, phone.ip, phone_first);
-    let phone_bound4 = acts::arp_claim(&mut tr, &mut rng, &phone, ms(ack, 12));
+    let (_, phone_ack) =
+        acts::dhcp_dora(&mut tr, &mut rng, &client, &fs, &pool, phone.ip, phone_first);
+    let phone_bound4 = acts::arp_claim(&mut tr, &mut rng, &phone, ms(phone_ack, 12));
     tr.at(ms(phone_bound4, 80), frames::icmp6_ns(phone.mac, Ipv6Addr::UNSPECIFIED, phone.ll()));
     // First frame from its link-local address: the second binding.
     let phone_bound6 = ms(phone_bound4, 1130);
@@ -355,6 +366,7 @@ pub fn demo() -> Scenario {
     tr.at(ms(phone_bound6, 950), frames::mdns(phone.mac, IpAddr::V6(phone.ll()), &ann6));
     tr.at(ms(phone_bound6, 951), frames::mdns(phone.mac, IpAddr::V4(phone.ip), &ann6));
     let t = acts::arp_resolve(&mut tr, &mut rng, &phone, &fs, ms(phone_bound6, 1400));
+    let captive_at = ms(t, 2);
     let t = acts::dns_lookup(
         &mut tr,
         &mut rng,
@@ -363,7 +375,7 @@ pub fn demo() -> Scenario {
         "captive.apple.com",
         &[],
         dns::RCODE_NXDOMAIN,
-        ms(t, 2),
+        captive_at,
     );
     let t = acts::arp_resolve(&mut tr, &mut rng, &phone, &sw, ms(t, 700));
     let phone_syn1 = ms(t, 3);
@@ -414,8 +426,17 @@ pub fn demo() -> Scenario {
         // The phone: first frame, then 10.20.1.201 and its fe80:: address.
         ExpectedAlert::unregistered(phone.mac, phone_first, phone_bound6, 3),
         ExpectedAlert::offlan_destination(phone.mac, phone.ip, phone_syn1, phone_syn2, 2),
-        // Workstation 04: three queries to 114.114.114.114 from three ports.
+        // Workstation 04: three queries to 114.114.114.114 from three ports,
+        // three names, the last an internet time service.
         ExpectedAlert::offlan_destination(w4.mac, w4.ip, misconf[0], misconf[2], 3),
+        ExpectedAlert::external_dns(w4.mac, w4.ip, "high", (misconf[0], misconf[2], 3)),
+        ExpectedAlert::connectivity_probe(w4.mac, w4.ip, (misconf[2], misconf[2], 1)),
+        // The laptop's NCSI lookups and the phone's captive-portal check.
+        ExpectedAlert::connectivity_probe(laptop.mac, laptop.ip, (ncsi_at, ncsi2_at, 2)),
+        ExpectedAlert::connectivity_probe(phone.mac, phone.ip, (captive_at, captive_at, 1)),
+        // FS01's pool names a router: its offer and ack to the laptop and
+        // to the phone.
+        ExpectedAlert::rogue_dhcp(fs.mac, fs.ip, (laptop_offer, phone_ack, 4)),
     ];
     Scenario::new(
         "demo",

@@ -169,6 +169,41 @@ impl ExpectedAlert {
         ExpectedAlert { kind, severity, clause, mac: None, ip: None, first_seen, last_seen, count }
     }
 
+    /// `route.external_dns` for the client `mac`/`ip`: `count` new names
+    /// (or resolvers) asked from `first_seen` to `last_seen`; "high" when
+    /// the resolver is off the LAN, else "medium".
+    pub fn external_dns(
+        mac: MacAddr,
+        ip: impl Into<IpAddr>,
+        severity: &'static str,
+        seen: (Timestamp, Timestamp, u64),
+    ) -> ExpectedAlert {
+        ExpectedAlert::route("route.external_dns", severity, mac, Some(ip.into()), seen)
+    }
+
+    /// `route.connectivity_probe` for the client `mac`/`ip`: `count` probe
+    /// names asked from `first_seen` to `last_seen`.
+    pub fn connectivity_probe(
+        mac: MacAddr,
+        ip: impl Into<IpAddr>,
+        seen: (Timestamp, Timestamp, u64),
+    ) -> ExpectedAlert {
+        let (first_seen, last_seen, count) = seen;
+        let (kind, severity, clause) = ("route.connectivity_probe", "low", "5.3");
+        let (mac, ip) = (Some(mac), Some(ip.into()));
+        ExpectedAlert { kind, severity, clause, mac, ip, first_seen, last_seen, count }
+    }
+
+    /// `route.rogue_dhcp` for the server `mac`/`ip`: `count` offers and
+    /// acknowledgements from `first_seen` to `last_seen`.
+    pub fn rogue_dhcp(
+        mac: MacAddr,
+        ip: impl Into<IpAddr>,
+        seen: (Timestamp, Timestamp, u64),
+    ) -> ExpectedAlert {
+        ExpectedAlert::route("route.rogue_dhcp", "high", mac, Some(ip.into()), seen)
+    }
+
     /// A clause-5.4 alert about a device (and its address, if the alert is
     /// about one), seen `count`
     /// times from `first_seen` to `last_seen`.

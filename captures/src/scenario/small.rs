@@ -225,13 +225,15 @@ pub fn offlan_destination() -> Scenario {
 WS-01 (10.20.1.21, registered) has 114.114.114.114 as DNS server and the switch as gateway: two DNS queries
 from two source ports (the first repeated once from the same port: still one flow) and a SYN to
 203.0.113.5:443 with two retransmissions: three flows to off-LAN destinations, one route.offlan_destination
-with count 3. Nothing answers, so route.offlan_reply stays silent. WS-05 talks only to the LAN (ARP, DNS and SMB with FS01), multicast (IGMP, mDNS, LLMNR,
+with count 3. The queries go to a resolver off the LAN: route.external_dns on WS-01, high, count 1 (one
+name from one client to one resolver). Nothing answers, so route.offlan_reply stays silent. WS-05 talks only to the LAN (ARP, DNS and SMB with FS01), multicast (IGMP, mDNS, LLMNR,
 SSDP), broadcast (NetBIOS to 10.20.255.255, a licence-server search to 255.255.255.255) and link-local
 addresses (ICMPv6 with FS01's fe80:: address, HTTP to a scanner on 169.254.77.12): silent.
 
 WS-01（10.20.1.21，已登记）的 DNS 设成 114.114.114.114、网关设成交换机：从两个源端口发出两次 DNS 查询（第一次
 从同一端口重发一次，仍是同一会话），并向 203.0.113.5:443 发 SYN（重传两次）：共三个去往网外的会话，产生一条
-route.offlan_destination，计数 3。均无应答，因此 route.offlan_reply 不告警。WS-05 只与本网（和 FS01 的 ARP、DNS、SMB）、组播（IGMP、mDNS、LLMNR、
+route.offlan_destination，计数 3。查询发往网外的 DNS 服务器：WS-01 上的 route.external_dns，高，计数 1（同一客户端
+向同一服务器查询同一名称）。均无应答，因此 route.offlan_reply 不告警。WS-05 只与本网（和 FS01 的 ARP、DNS、SMB）、组播（IGMP、mDNS、LLMNR、
 SSDP）、广播（发往 10.20.255.255 的 NetBIOS、发往 255.255.255.255 的加密锁服务器搜索）和链路本地地址（与 FS01
 的 fe80:: 地址的 ICMPv6、访问 169.254.77.12 上扫描仪的网页）通信：不告警。
 "
@@ -239,7 +241,10 @@ SSDP）、广播（发往 10.20.255.255 的 NetBIOS、发往 255.255.255.255 的
         Some(policy),
         SNAPLEN,
         tr.recs,
-        vec![ExpectedAlert::offlan_destination(wa.mac, wa.ip, q1, syn, 3)],
+        vec![
+            ExpectedAlert::offlan_destination(wa.mac, wa.ip, q1, syn, 3),
+            ExpectedAlert::external_dns(wa.mac, wa.ip, "high", (q1, q1, 1)),
+        ],
     )
 }
 
@@ -272,7 +277,7 @@ pub fn benign_local_scope() -> Scenario {
     // an ARP probe from 0.0.0.0, then Windows' multicast and broadcast chatter.
     let t = ms(local(9, 0, 5), 220);
     tr.at(t, frames::icmp6_ns(ws.mac, Ipv6Addr::UNSPECIFIED, ws.ll()));
-    let ack = acts::dhcp_dora(
+    let (_, ack) = acts::dhcp_dora(
         &mut tr,
         &mut rng,
         &dhcp::Client::windows(ws.mac, ws.host),
@@ -296,7 +301,7 @@ pub fn benign_local_scope() -> Scenario {
     // The printer asks for broadcast replies: DHCP 10.20.0.10 -> 255.255.255.255.
     let t = ms(local(9, 0, 40), 610);
     let client = dhcp::Client::embedded(prn.mac, prn.host, "Brother");
-    let ack = acts::dhcp_dora(&mut tr, &mut rng, &client, &fs, &scope, prn.ip, t);
+    let (_, ack) = acts::dhcp_dora(&mut tr, &mut rng, &client, &fs, &scope, prn.ip, t);
     let t = acts::arp_claim(&mut tr, &mut rng, &prn, ms(ack, 15));
     tr.at(ms(t, 200), frames::igmp_join(prn.mac, prn.ip, &[frames::MDNS_V4]));
     let svc = dns::mdns_service(
@@ -385,7 +390,7 @@ pub fn inventory() -> Scenario {
     };
 
     let t = ms(local(20, 15, 0), 12);
-    let ack = acts::dhcp_dora(
+    let (offer, ack) = acts::dhcp_dora(
         &mut tr,
         &mut rng,
         &dhcp::Client::windows(host.mac, host.host),
@@ -438,12 +443,16 @@ No policy file: the sensor runs in inventory mode, the private ranges are the LA
 register, so no device.unregistered. On 192.168.1.0/24 a Dell desktop gets its address from a TP-Link
 router, talks to a Synology NAS over SMB, then asks 8.8.8.8 for example.com and opens HTTPS to
 93.184.215.14: two flows to off-LAN destinations, one route.offlan_destination with count 2. Both are
-answered (the DNS reply, the SYN-ACK): the path out works, one route.offlan_reply with count 2.
+answered (the DNS reply, the SYN-ACK): the path out works, one route.offlan_reply with count 2. The
+router's DHCP offer and acknowledgement hand out itself as gateway and 8.8.8.8 as DNS:
+route.rogue_dhcp, count 2. The query goes to a resolver off the LAN: route.external_dns, high.
 
 没有策略文件：传感器以清点模式运行，私有地址段视为本网，没有资产登记，因此不产生 device.unregistered。
 192.168.1.0/24 上一台戴尔台式机从 TP-Link 路由器获得地址，通过 SMB 访问群晖 NAS，然后向 8.8.8.8 查询
 example.com 并与 93.184.215.14 建立 HTTPS 连接：两个去往网外的会话，产生一条 route.offlan_destination，计数 2。
-两者都有应答（DNS 回复、SYN-ACK）：外联通路可用，产生一条 route.offlan_reply，计数 2。
+两者都有应答（DNS 回复、SYN-ACK）：外联通路可用，产生一条 route.offlan_reply，计数 2。路由器的 DHCP 提供与确认
+把自己作为网关、把 8.8.8.8 作为 DNS 下发：route.rogue_dhcp，计数 2。查询发往网外的 DNS 服务器：
+route.external_dns，高。
 "
         .to_string(),
         None,
@@ -452,6 +461,8 @@ example.com 并与 93.184.215.14 建立 HTTPS 连接：两个去往网外的会�
         vec![
             ExpectedAlert::offlan_destination(host.mac, host.ip, dns_at, syn_at, 2),
             ExpectedAlert::offlan_reply(host.mac, host.ip, answer_at, syn_ack_at, 2),
+            ExpectedAlert::rogue_dhcp(router.mac, router.ip, (offer, ack, 2)),
+            ExpectedAlert::external_dns(host.mac, host.ip, "high", (dns_at, dns_at, 1)),
         ],
     )
 }

@@ -5,12 +5,18 @@
 //! from one [`Fact`] and the [`Policy`] to at most one [`Finding`]. Dedup,
 //! counting and the alert lifecycle live in [`crate::engine`], once.
 
+mod device_arp_poisoning;
+mod device_fingerprint_changed;
 mod device_ip_conflict;
 mod device_mac_flood;
+mod device_unexpected_service;
 mod device_unregistered;
+mod route_connectivity_probe;
+mod route_external_dns;
 mod route_ipv6_router_advertisement;
 mod route_offlan_destination;
 mod route_offlan_reply;
+mod route_rogue_dhcp;
 mod route_router_present;
 mod route_tunnel;
 
@@ -60,15 +66,21 @@ impl KindInfo {
     }
 }
 
-static CATALOG: [&KindInfo; 8] = [
+static CATALOG: [&KindInfo; 14] = [
     &device_unregistered::INFO,
     &device_ip_conflict::INFO,
+    &device_arp_poisoning::INFO,
+    &device_fingerprint_changed::INFO,
     &device_mac_flood::INFO,
+    &device_unexpected_service::INFO,
     &route_offlan_destination::INFO,
     &route_offlan_reply::INFO,
     &route_tunnel::INFO,
     &route_ipv6_router_advertisement::INFO,
     &route_router_present::INFO,
+    &route_rogue_dhcp::INFO,
+    &route_external_dns::INFO,
+    &route_connectivity_probe::INFO,
 ];
 
 /// Every alert kind gapwatch raises, in catalog order.
@@ -82,11 +94,17 @@ pub fn info(kind: AlertKind) -> &'static KindInfo {
         AlertKind::DeviceUnregistered => &device_unregistered::INFO,
         AlertKind::DeviceIpConflict => &device_ip_conflict::INFO,
         AlertKind::DeviceMacFlood => &device_mac_flood::INFO,
+        AlertKind::DeviceArpPoisoning => &device_arp_poisoning::INFO,
+        AlertKind::DeviceFingerprintChanged => &device_fingerprint_changed::INFO,
+        AlertKind::DeviceUnexpectedService => &device_unexpected_service::INFO,
         AlertKind::RouteOfflanDestination => &route_offlan_destination::INFO,
         AlertKind::RouteOfflanReply => &route_offlan_reply::INFO,
         AlertKind::RouteTunnel => &route_tunnel::INFO,
         AlertKind::RouteIpv6RouterAdvertisement => &route_ipv6_router_advertisement::INFO,
         AlertKind::RouteRouterPresent => &route_router_present::INFO,
+        AlertKind::RouteRogueDhcp => &route_rogue_dhcp::INFO,
+        AlertKind::RouteExternalDns => &route_external_dns::INFO,
+        AlertKind::RouteConnectivityProbe => &route_connectivity_probe::INFO,
     }
 }
 
@@ -126,7 +144,23 @@ pub(crate) fn merge_list(
     }
 }
 
-/// The strings of the JSON array `key`, joined for a message.
+/// Merges the lists `keys` (each with its cap) of a repeat's evidence
+/// into the open alert's, as [`merge_list`] does for one.
+pub(crate) fn merge_lists(into: &mut Evidence, new: &Evidence, keys: &[(&str, usize)]) {
+    for &(key, cap) in keys {
+        let items = new.get(key).and_then(|v| v.as_array()).cloned().unwrap_or_default();
+        merge_list(into, key, &items, cap);
+    }
+}
+
+/// Evidence from a JSON object literal (anything else gives none).
+pub(crate) fn evidence(value: serde_json::Value) -> Evidence {
+    match value {
+        serde_json::Value::Object(map) => map,
+        _ => Evidence::new(),
+    }
+}
+
 /// An endpoint as alerts show it: `203.0.113.5:443/tcp`,
 /// `[2001:db8::1]:53/udp`, `8.8.8.8/icmp`.
 pub(crate) fn endpoint(proto: u8, at: &crate::fact::Endpoint) -> String {
@@ -144,6 +178,7 @@ pub(crate) fn endpoint(proto: u8, at: &crate::fact::Endpoint) -> String {
     }
 }
 
+/// The strings of the JSON array `key`, joined for a message.
 pub(crate) fn joined(evidence: &Evidence, key: &str, sep: &str) -> String {
     let items: Vec<&str> = evidence
         .get(key)

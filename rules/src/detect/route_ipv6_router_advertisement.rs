@@ -9,7 +9,9 @@
 //!
 //! Fires on any router advertisement (ICMPv6 type 134), whatever its
 //! router lifetime: even a "not a default router" advertisement hands out
-//! prefixes. One alert per advertising device.
+//! prefixes. A DHCPv6 Advertise is the same finding by other means: a
+//! server offering IPv6 configuration to the LAN. One alert per
+//! advertising device; the evidence keeps which messages it sent.
 //!
 //! Known false positives: none on a LAN without routers; router
 //! solicitations, neighbour discovery and MLD are other messages and stay
@@ -17,7 +19,7 @@
 
 use serde_json::{Value, json};
 
-use super::KindInfo;
+use super::{KindInfo, merge_list};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
 use crate::fact::{Fact, RouterSignal};
 use crate::lang::Lang;
@@ -44,11 +46,15 @@ pub static INFO: KindInfo = KindInfo {
 };
 
 fn check(fact: &Fact, _policy: &Policy) -> Option<Finding> {
-    let Fact::RouterSignal { signal: RouterSignal::Ipv6RouterAdvertisement, mac, ip, ts } = *fact
-    else {
+    let Fact::RouterSignal { signal, mac, ip, ts } = *fact else {
         return None;
     };
-    let Value::Object(evidence) = json!({ "from": ip.to_string() }) else {
+    let message = match signal {
+        RouterSignal::Ipv6RouterAdvertisement => "router-advertisement",
+        RouterSignal::Dhcpv6Advertise => "dhcpv6-advertise",
+        RouterSignal::Redirect | RouterSignal::TimeExceeded => return None,
+    };
+    let Value::Object(evidence) = json!({ "from": ip.to_string(), "messages": [message] }) else {
         return None;
     };
     Some(Finding {
@@ -60,15 +66,29 @@ fn check(fact: &Fact, _policy: &Policy) -> Option<Finding> {
     })
 }
 
-fn merge(into: &mut Evidence, new: Evidence) {
+fn merge(into: &mut Evidence, mut new: Evidence) {
+    let messages = new.remove("messages").and_then(|v| v.as_array().cloned()).unwrap_or_default();
     into.extend(new);
+    merge_list(into, "messages", &messages, 2);
 }
 
 fn message(subject: &Subject, evidence: &Evidence, lang: Lang) -> String {
     let from = evidence.get("from").and_then(Value::as_str).unwrap_or("?");
+    let sent = |m: &str| {
+        evidence.get("messages").and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| v == m))
+    };
+    let (ra, dhcp) = (sent("router-advertisement"), sent("dhcpv6-advertise"));
     match lang {
-        Lang::Zh => format!("{subject} 发出 IPv6 路由通告（源地址 {from}），宣称自己是路由器"),
-        Lang::En => format!("{subject} advertises itself as an IPv6 router (from {from})"),
+        Lang::Zh if ra => {
+            let also = if dhcp { "，并应答 DHCPv6 请求" } else { "" };
+            format!("{subject} 发出 IPv6 路由通告（源地址 {from}），宣称自己是路由器{also}")
+        }
+        Lang::Zh => format!("{subject} 应答 DHCPv6 请求（源地址 {from}），在为主机配置 IPv6"),
+        Lang::En if ra => {
+            let also = if dhcp { ", and answers DHCPv6" } else { "" };
+            format!("{subject} advertises itself as an IPv6 router (from {from}){also}")
+        }
+        Lang::En => format!("{subject} answers DHCPv6, configuring hosts for IPv6 (from {from})"),
     }
 }
 
@@ -93,6 +113,23 @@ mod tests {
             .expect("fires");
         assert_eq!(found.subject.mac, Some(MacAddr([0x3c, 0x97, 0x0e, 0, 0, 9])));
         assert_eq!(found.evidence["from"], "fe80::3e97:eff:fe00:9");
+        assert_eq!(found.evidence["messages"], json!(["router-advertisement"]));
+    }
+
+    #[test]
+    fn a_dhcpv6_advertise_fires_and_merges_with_advertisements() {
+        let mut found =
+            check(&signal(RouterSignal::Dhcpv6Advertise), &Policy::inventory()).expect("fires");
+        let subject = found.subject;
+        let en = |e: &Evidence| message(&subject, e, Lang::En);
+        assert!(en(&found.evidence).contains("answers DHCPv6"), "{}", en(&found.evidence));
+        let ra = check(&signal(RouterSignal::Ipv6RouterAdvertisement), &Policy::inventory());
+        merge(&mut found.evidence, ra.expect("fires").evidence);
+        assert_eq!(found.evidence["messages"], json!(["dhcpv6-advertise", "router-advertisement"]));
+        let text = en(&found.evidence);
+        assert!(text.contains("IPv6 router") && text.contains("and answers DHCPv6"), "{text}");
+        let zh = message(&subject, &found.evidence, Lang::Zh);
+        assert!(zh.contains("路由通告") && zh.contains("DHCPv6"), "{zh}");
     }
 
     #[test]

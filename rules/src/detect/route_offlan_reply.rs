@@ -57,7 +57,7 @@ fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
     // (the LAN side, the remote side, how it came in, when)
     let (local, remote, how, flow, ts): (&Endpoint, &Endpoint, &str, &FlowStart, Timestamp) =
         match fact {
-            Fact::FlowAnswered { flow, at } => {
+            Fact::FlowAnswered { flow, at, .. } => {
                 (&flow.initiator, &flow.responder, "answer", flow, *at)
             }
             Fact::NewFlow(flow) => (&flow.responder, &flow.initiator, "inbound", flow, flow.ts),
@@ -115,7 +115,8 @@ mod tests {
     fn an_answer_from_outside_fires_on_the_lan_device() {
         let f = flow(ep("10.20.1.21", 51000), ep("203.0.113.5", 443));
         let at = Timestamp::from_secs(11);
-        let found = check(&Fact::FlowAnswered { flow: f, at }, &policy()).expect("fires");
+        let found =
+            check(&Fact::FlowAnswered { flow: f, tcp_flags: 0x12, at }, &policy()).expect("fires");
         assert_eq!(found.subject.ip, Some("10.20.1.21".parse().unwrap()));
         assert_eq!(found.ts, at);
         assert_eq!(found.evidence["remotes"][0], "203.0.113.5:443/tcp (answer)");
@@ -139,13 +140,16 @@ mod tests {
         // Answers inside the LAN, and from link-local or multicast.
         for remote in ["10.20.0.10", "169.254.77.12", "fe80::1", "224.0.0.251", "255.255.255.255"] {
             let f = flow(ep("10.20.1.21", 51000), ep(remote, 80));
-            assert!(check(&Fact::FlowAnswered { flow: f, at }, &p).is_none(), "{remote}");
+            assert!(
+                check(&Fact::FlowAnswered { flow: f, tcp_flags: 0x12, at }, &p).is_none(),
+                "{remote}"
+            );
         }
         // Two off-LAN ends (transit): a router's business, not this one's.
         let transit = flow(ep("198.51.100.7", 1), ep("203.0.113.5", 2));
-        assert!(check(&Fact::FlowAnswered { flow: transit, at }, &p).is_none());
+        assert!(check(&Fact::FlowAnswered { flow: transit, tcp_flags: 0, at }, &p).is_none());
         // A DHCP client (0.0.0.0) is local in scope.
         let dhcp = flow(ep("0.0.0.0", 68), ep("203.0.113.9", 67));
-        assert!(check(&Fact::FlowAnswered { flow: dhcp, at }, &p).is_none());
+        assert!(check(&Fact::FlowAnswered { flow: dhcp, tcp_flags: 0, at }, &p).is_none());
     }
 }

@@ -54,7 +54,8 @@ fn check(fact: &Fact, _policy: &Policy) -> Option<Finding> {
     let what = match signal {
         RouterSignal::Redirect => "ICMP redirect",
         RouterSignal::TimeExceeded => "time exceeded in transit",
-        RouterSignal::Ipv6RouterAdvertisement => return None, // its own kind
+        // Its own kind.
+        RouterSignal::Ipv6RouterAdvertisement | RouterSignal::Dhcpv6Advertise => return None,
     };
     let Value::Object(evidence) = json!({ "signals": [format!("{what} from {ip}")] }) else {
         return None;

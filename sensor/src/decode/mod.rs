@@ -75,11 +75,18 @@ pub enum DecodeError {
     /// A link type decode does not know (sources refuse these at open, so
     /// this counts only frames handed over by other means).
     UnsupportedLink,
+    /// A DNS query on port 53 that does not parse (counted by the
+    /// observer, which reads application payloads).
+    DnsMalformed,
+    /// A DHCP server message that does not parse.
+    DhcpMalformed,
+    /// An HTTP request head that does not parse.
+    HttpMalformed,
 }
 
 impl DecodeError {
     /// Every reason, in the order of [`DecodeStats`].
-    pub const ALL: [DecodeError; 12] = [
+    pub const ALL: [DecodeError; 15] = [
         DecodeError::Empty,
         DecodeError::LinkTruncated,
         DecodeError::VlanTruncated,
@@ -92,6 +99,9 @@ impl DecodeError {
         DecodeError::TransportInvalid,
         DecodeError::WirelessNotDecoded,
         DecodeError::UnsupportedLink,
+        DecodeError::DnsMalformed,
+        DecodeError::DhcpMalformed,
+        DecodeError::HttpMalformed,
     ];
 
     /// Stable name for records and `gapwatch stats`.
@@ -109,6 +119,9 @@ impl DecodeError {
             DecodeError::TransportInvalid => "transport_invalid",
             DecodeError::WirelessNotDecoded => "wireless_not_decoded",
             DecodeError::UnsupportedLink => "unsupported_link",
+            DecodeError::DnsMalformed => "dns_malformed",
+            DecodeError::DhcpMalformed => "dhcp_malformed",
+            DecodeError::HttpMalformed => "http_malformed",
         }
     }
 

@@ -3,7 +3,9 @@
 use std::collections::VecDeque;
 use std::net::IpAddr;
 
-use gapwatch_rules::fact::{BindingSource, CONFLICT_WINDOW_SECS};
+use gapwatch_rules::fact::{
+    ARP_MANY_ADDRESSES, ArpAnomaly, BindingSource, CONFLICT_WINDOW_SECS, Fingerprint,
+};
 use gapwatch_rules::{Fact, MacAddr, Timestamp};
 use rustc_hash::FxHashMap;
 
@@ -45,6 +47,10 @@ pub struct Device {
     pub bytes_received: u64,
     /// Addresses used, in order of first use.
     pub addresses: Vec<Address>,
+    /// The initial TTL of its latest TCP packets (0 before the first).
+    pub ttl_base: u8,
+    /// Every initial TTL it has shown, one bit each (see [`ttl_bit`]).
+    ttl_bases_seen: u8,
     dirty: bool,
 }
 
@@ -100,6 +106,8 @@ impl DeviceTable {
                     packets_received: 0,
                     bytes_received: 0,
                     addresses: Vec::new(),
+                    ttl_base: 0,
+                    ttl_bases_seen: 0,
                     dirty: false,
                 });
                 facts.push(Fact::NewDevice { mac, vendor, ts });
@@ -161,17 +169,58 @@ impl DeviceTable {
         d.addresses.push(Address { ip, source, first_seen: ts, last_seen: ts });
         let claimant = d.mac;
         facts.push(Fact::AddressBound { mac: claimant, ip, source, ts });
-        if let Some(before) = self.owners.insert(ip, i).filter(|&j| j != i) {
-            let owner = &self.devices[before as usize];
-            let recent = owner
-                .addresses
-                .iter()
-                .find(|a| a.ip == ip)
-                .is_some_and(|a| ts.secs_since(a.last_seen) < CONFLICT_WINDOW_SECS);
-            // The unspecified address is a probe's, never a claim.
-            if recent && !ip.is_unspecified() {
-                facts.push(Fact::AddressConflict { ip, owner: owner.mac, claimant, source, ts });
+        if source == BindingSource::Arp
+            && let IpAddr::V4(v4) = ip
+        {
+            let count = d.addresses.iter().filter(|a| a.source == BindingSource::Arp).count();
+            if count == ARP_MANY_ADDRESSES as usize {
+                let anomaly = ArpAnomaly::ManyAddresses { count: ARP_MANY_ADDRESSES };
+                facts.push(Fact::ArpAnomaly { mac: claimant, ip: v4, anomaly, ts });
             }
+        }
+        // The unspecified address is a probe's, never a claim.
+        if let Some(owner) = self.recent_owner(ip, ts).filter(|&m| m != claimant)
+            && !ip.is_unspecified()
+        {
+            facts.push(Fact::AddressConflict { ip, owner, claimant, source, ts });
+        }
+        self.owners.insert(ip, i);
+    }
+
+    /// The device that last began using `ip`, if it used it within
+    /// [`CONFLICT_WINDOW_SECS`] before `ts`.
+    pub fn recent_owner(&self, ip: IpAddr, ts: Timestamp) -> Option<MacAddr> {
+        let owner = &self.devices[*self.owners.get(&ip)? as usize];
+        let recent = owner
+            .addresses
+            .iter()
+            .find(|a| a.ip == ip)
+            .is_some_and(|a| ts.secs_since(a.last_seen) < CONFLICT_WINDOW_SECS);
+        recent.then_some(owner.mac)
+    }
+
+    /// Notes the TTL of a TCP packet device `i` sent from its own address;
+    /// an initial TTL it never showed before, after another, is a fact.
+    pub fn saw_ttl(&mut self, i: u32, ttl: u8, ts: Timestamp, facts: &mut Vec<Fact>) {
+        let d = &mut self.devices[i as usize];
+        let base = ttl_base(ttl);
+        if base == d.ttl_base {
+            return;
+        }
+        let before = d.ttl_base;
+        d.ttl_base = base;
+        let bit = ttl_bit(base);
+        if d.ttl_bases_seen & bit != 0 {
+            return;
+        }
+        d.ttl_bases_seen |= bit;
+        if before != 0 {
+            facts.push(Fact::FingerprintChanged {
+                mac: d.mac,
+                before: Fingerprint { ttl_base: before },
+                after: Fingerprint { ttl_base: base },
+                ts,
+            });
         }
     }
 
@@ -197,5 +246,26 @@ impl DeviceTable {
             self.dirty.push(i);
         }
         d
+    }
+}
+
+/// The initial TTL a packet most likely left with: the next of the values
+/// stacks use (32, 64, 128, 255) at or above what arrived.
+pub fn ttl_base(ttl: u8) -> u8 {
+    match ttl {
+        0..=32 => 32,
+        33..=64 => 64,
+        65..=128 => 128,
+        _ => 255,
+    }
+}
+
+/// One bit per initial TTL.
+fn ttl_bit(base: u8) -> u8 {
+    match base {
+        32 => 1,
+        64 => 2,
+        128 => 4,
+        _ => 8,
     }
 }

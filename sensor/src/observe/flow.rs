@@ -202,7 +202,11 @@ impl FlowTable {
                     facts.push(Fact::NewFlow(entry.summary.start));
                 }
                 if entry.add(p) {
-                    facts.push(Fact::FlowAnswered { flow: entry.summary.start, at: p.ts });
+                    facts.push(Fact::FlowAnswered {
+                        flow: entry.summary.start,
+                        tcp_flags: p.tcp_flags,
+                        at: p.ts,
+                    });
                 }
             }
             None => {

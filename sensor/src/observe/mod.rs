@@ -6,6 +6,8 @@
 //! [`Fact`]s, handed to detection and to the record. The observer records,
 //! it never judges: whether a new device is a problem is for the rules.
 
+pub mod app;
+pub mod arp;
 pub mod device;
 pub mod flow;
 
@@ -15,7 +17,9 @@ use gapwatch_rules::fact::{BindingSource, Endpoint, RouterSignal};
 use gapwatch_rules::net::{is_link_local, is_unicast_host};
 use gapwatch_rules::{Fact, Policy, Timestamp};
 
-use crate::decode::{Decoded, Fragment, Net, Transport};
+use crate::decode::{DecodeError, Decoded, Fragment, Net, Transport};
+use app::{AppObserver, Segment};
+use arp::ArpWatch;
 pub use device::{Address, Device, DeviceTable};
 pub use flow::{FlowPacket, FlowTable};
 
@@ -23,6 +27,8 @@ pub use flow::{FlowPacket, FlowTable};
 pub struct Observer {
     devices: DeviceTable,
     flows: FlowTable,
+    arp: ArpWatch,
+    app: AppObserver,
     policy: Policy,
     facts: Vec<Fact>,
 }
@@ -33,6 +39,8 @@ impl Observer {
         Observer {
             devices: DeviceTable::default(),
             flows: FlowTable::default(),
+            arp: ArpWatch::default(),
+            app: AppObserver::default(),
             policy,
             facts: Vec::new(),
         }
@@ -53,8 +61,16 @@ impl Observer {
         &self.flows
     }
 
-    /// Takes in one decoded frame.
-    pub fn observe(&mut self, d: &Decoded<'_>, ts: Timestamp, wire_len: u64) {
+    /// Takes in one decoded frame. Returns why its application payload
+    /// could not be read, if it could not (the frame itself was observed;
+    /// a payload the snap length cut is unreadable, not malformed, which
+    /// the caller knows).
+    pub fn observe(
+        &mut self,
+        d: &Decoded<'_>,
+        ts: Timestamp,
+        wire_len: u64,
+    ) -> Option<DecodeError> {
         // A group address as source is illegal on Ethernet, but whoever sent
         // it is on the wire: it becomes a device, flagged by its address.
         // An all-zero source is a capture artefact (loopback), not a device.
@@ -65,26 +81,27 @@ impl Observer {
         }
         match d.net {
             Net::Arp(arp) => {
-                if let Some(i) = device
-                    && Some(arp.sender_mac) == sender
-                    && !arp.sender_ip.is_unspecified()
+                if let (Some(i), Some(mac)) = (device, sender)
+                    && arp.sender_mac == mac
                 {
-                    self.devices.bind(
-                        i,
-                        IpAddr::V4(arp.sender_ip),
-                        BindingSource::Arp,
-                        ts,
-                        &mut self.facts,
-                    );
+                    self.arp.observe(&arp, mac, &self.devices, ts, &mut self.facts);
+                    if !arp.sender_ip.is_unspecified() {
+                        let ip = IpAddr::V4(arp.sender_ip);
+                        self.devices.bind(i, ip, BindingSource::Arp, ts, &mut self.facts);
+                    }
                 }
             }
             Net::Ip(ip) => {
-                if let Some(i) = device
-                    && !self.devices.used_known_address(i, ip.src, ts)
-                    && self.is_own_address(ip.src)
-                {
-                    self.devices.bind(i, ip.src, BindingSource::IpSource, ts, &mut self.facts);
-                }
+                let own_source = device.filter(|&i| {
+                    self.devices.used_known_address(i, ip.src, ts) || {
+                        let own = self.is_own_address(ip.src);
+                        if own {
+                            let source = BindingSource::IpSource;
+                            self.devices.bind(i, ip.src, source, ts, &mut self.facts);
+                        }
+                        own
+                    }
+                });
                 if let Transport::Icmp { icmp_type, code } = ip.transport
                     && let Some(signal) = RouterSignal::of_icmp(ip.proto, icmp_type, code)
                 {
@@ -93,6 +110,11 @@ impl Observer {
                 let ports = match ip.transport {
                     _ if ip.fragment == Fragment::Later => None,
                     Transport::Tcp { src_port, dst_port, flags } => {
+                        if let Some(i) = own_source
+                            && is_unicast_host(ip.dst)
+                        {
+                            self.devices.saw_ttl(i, ip.ttl, ts, &mut self.facts);
+                        }
                         Some((src_port, dst_port, flags))
                     }
                     Transport::Udp { src_port, dst_port } => Some((src_port, dst_port, 0)),
@@ -113,12 +135,20 @@ impl Observer {
                         ts,
                     };
                     self.flows.update(&packet, &mut self.facts);
-                    return;
+                    let segment = Segment {
+                        proto: ip.proto,
+                        src: packet.src,
+                        dst: packet.dst,
+                        payload: ip.payload,
+                        ts,
+                    };
+                    return self.app.observe(&segment, &mut self.facts);
                 }
             }
             Net::None => {}
         }
         self.flows.advance(ts, &mut self.facts);
+        None
     }
 
     /// An address a device on this LAN can own: unicast, and inside the

@@ -491,7 +491,7 @@ fn the_first_answer_is_a_fact_and_later_ones_are_not() {
     let flow = start(6, ep(A, 40000), ep(B, 445), 0);
     assert_eq!(
         answered(lan.see(&tcp(B, 445, A, 40000, 0x12), 1)),
-        vec![Fact::FlowAnswered { flow, at: ts(1) }]
+        vec![Fact::FlowAnswered { flow, tcp_flags: 0x12, at: ts(1) }]
     );
     assert_eq!(answered(lan.see(&tcp(A, 40000, B, 445, 0x10), 2)), vec![]);
     assert_eq!(answered(lan.see(&tcp(B, 445, A, 40000, 0x18), 3)), vec![]);

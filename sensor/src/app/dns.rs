@@ -1,0 +1,273 @@
+//! DNS messages (RFC 1035): a zero-copy view of the header and the first
+//! question, as far as gapwatch needs them — which name a device asked for.
+//!
+//! The same wire format carries mDNS and LLMNR; the caller decides by port
+//! what the message is. Names are read into a caller's fixed buffer
+//! ([`Name`]), so reading one allocates nothing. Compression pointers are
+//! followed only backwards, which makes every loop impossible, and a name
+//! longer than 255 bytes is an error, as RFC 1035 sets.
+
+use std::fmt;
+
+/// Length of the fixed header.
+pub const HEADER_LEN: usize = 12;
+/// Longest name on the wire (RFC 1035 §2.3.4), with its length octets.
+const MAX_NAME_LEN: usize = 255;
+
+/// Why a message could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DnsError {
+    /// Shorter than the header, or a field runs past the end.
+    Truncated,
+    /// A label type that is neither a length nor a pointer (0x40, 0x80).
+    BadLabel,
+    /// A compression pointer that does not point backwards.
+    BadPointer,
+    /// A name longer than 255 bytes.
+    NameTooLong,
+    /// The header promises no question.
+    NoQuestion,
+}
+
+/// A DNS message, as captured.
+#[derive(Clone, Copy, Debug)]
+pub struct Message<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Message<'a> {
+    /// A view of `bytes`, if they hold at least a header.
+    pub fn new_checked(bytes: &'a [u8]) -> Result<Message<'a>, DnsError> {
+        if bytes.len() < HEADER_LEN {
+            return Err(DnsError::Truncated);
+        }
+        Ok(Message { bytes })
+    }
+
+    /// The transaction id.
+    pub fn id(&self) -> u16 {
+        self.u16_at(0)
+    }
+
+    /// True for a response (QR set), false for a query.
+    pub fn is_response(&self) -> bool {
+        self.bytes[2] & 0x80 != 0
+    }
+
+    /// The operation: 0 for a standard query.
+    pub fn opcode(&self) -> u8 {
+        (self.bytes[2] >> 3) & 0x0f
+    }
+
+    /// Number of questions the header promises.
+    pub fn question_count(&self) -> u16 {
+        self.u16_at(4)
+    }
+
+    /// Reads the first question's name into `name`; returns its type.
+    pub fn first_question(&self, name: &mut Name) -> Result<u16, DnsError> {
+        if self.question_count() == 0 {
+            return Err(DnsError::NoQuestion);
+        }
+        let end = read_name(self.bytes, HEADER_LEN, name)?;
+        let qtype = self.bytes.get(end..end + 2).ok_or(DnsError::Truncated)?;
+        // The class follows the type; a question without it is cut short.
+        if self.bytes.len() < end + 4 {
+            return Err(DnsError::Truncated);
+        }
+        Ok(u16::from_be_bytes([qtype[0], qtype[1]]))
+    }
+
+    fn u16_at(&self, at: usize) -> u16 {
+        u16::from_be_bytes([self.bytes[at], self.bytes[at + 1]])
+    }
+}
+
+/// A name as read from the wire: labels joined by dots, lower-cased, a
+/// byte that is not printable ASCII (or is a dot inside a label) shown as
+/// `?`. The root is the empty name.
+#[derive(Clone)]
+pub struct Name {
+    bytes: [u8; MAX_NAME_LEN],
+    len: usize,
+}
+
+impl Default for Name {
+    fn default() -> Name {
+        Name { bytes: [0; MAX_NAME_LEN], len: 0 }
+    }
+}
+
+impl Name {
+    /// The name, without a trailing dot.
+    pub fn as_str(&self) -> &str {
+        // Only printable ASCII is ever stored.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+
+    fn push_label(&mut self, label: &[u8]) -> Result<(), DnsError> {
+        let dot = usize::from(self.len > 0);
+        if self.len + dot + label.len() > MAX_NAME_LEN {
+            return Err(DnsError::NameTooLong);
+        }
+        if dot == 1 {
+            self.bytes[self.len] = b'.';
+            self.len += 1;
+        }
+        for &b in label {
+            self.bytes[self.len] = match b {
+                b'.' => b'?',
+                0x21..=0x7e => b.to_ascii_lowercase(),
+                _ => b'?',
+            };
+            self.len += 1;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// Reads the name starting at `at` in `message` into `name`; returns where
+/// the name ends in the original position (after its first pointer, if it
+/// has one).
+pub fn read_name(message: &[u8], mut at: usize, name: &mut Name) -> Result<usize, DnsError> {
+    name.len = 0;
+    let mut end = None;
+    // Every pointer must go to an earlier offset than the one before it,
+    // so following them always ends.
+    let mut lowest_jump = at;
+    let mut wire_len = 0usize;
+    loop {
+        let &len = message.get(at).ok_or(DnsError::Truncated)?;
+        match len & 0xc0 {
+            0x00 if len == 0 => return Ok(end.unwrap_or(at + 1)),
+            0x00 => {
+                let label =
+                    message.get(at + 1..at + 1 + usize::from(len)).ok_or(DnsError::Truncated)?;
+                wire_len += 1 + label.len();
+                if wire_len >= MAX_NAME_LEN {
+                    return Err(DnsError::NameTooLong);
+                }
+                name.push_label(label)?;
+                at += 1 + label.len();
+            }
+            0xc0 => {
+                let low = *message.get(at + 1).ok_or(DnsError::Truncated)?;
+                let target = usize::from(u16::from_be_bytes([len & 0x3f, low]));
+                if target >= lowest_jump {
+                    return Err(DnsError::BadPointer);
+                }
+                end.get_or_insert(at + 2);
+                lowest_jump = target;
+                at = target;
+            }
+            _ => return Err(DnsError::BadLabel),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A query for `www.Example.com` type A, id 0x1234.
+    const QUERY: [u8; 33] = [
+        0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
+        3, b'w', b'w', b'w', 7, b'E', b'x', b'a', b'm', b'p', b'l', b'e', 3, b'c', b'o', b'm', 0,
+        0x00, 0x01, 0x00, 0x01,
+    ];
+
+    fn question(bytes: &[u8]) -> Result<(String, u16), DnsError> {
+        let message = Message::new_checked(bytes)?;
+        let mut name = Name::default();
+        let qtype = message.first_question(&mut name)?;
+        Ok((name.as_str().to_owned(), qtype))
+    }
+
+    #[test]
+    fn reads_a_query() {
+        let m = Message::new_checked(&QUERY).unwrap();
+        assert_eq!(m.id(), 0x1234);
+        assert!(!m.is_response());
+        assert_eq!(m.opcode(), 0);
+        assert_eq!(m.question_count(), 1);
+        assert_eq!(question(&QUERY), Ok(("www.example.com".to_owned(), 1)));
+    }
+
+    #[test]
+    fn reads_a_response_flag() {
+        let mut response = QUERY;
+        response[2] = 0x81;
+        assert!(Message::new_checked(&response).unwrap().is_response());
+    }
+
+    #[test]
+    fn every_prefix_is_an_error_not_a_panic() {
+        for len in 0..QUERY.len() {
+            assert!(question(&QUERY[..len]).is_err(), "prefix {len}");
+        }
+    }
+
+    #[test]
+    fn follows_a_backward_pointer() {
+        // A second name "mail" + pointer to "example.com" at offset 16.
+        let mut bytes = QUERY.to_vec();
+        let second = bytes.len();
+        bytes.extend_from_slice(&[4, b'm', b'a', b'i', b'l', 0xc0, 16]);
+        let mut name = Name::default();
+        assert_eq!(read_name(&bytes, second, &mut name), Ok(second + 7));
+        assert_eq!(name.as_str(), "mail.example.com");
+    }
+
+    #[test]
+    fn pointer_loops_and_forward_pointers_are_refused() {
+        let mut header = QUERY[..HEADER_LEN].to_vec();
+        header.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1]);
+        assert_eq!(question(&header), Err(DnsError::BadPointer), "points at itself");
+        let mut header = QUERY[..HEADER_LEN].to_vec();
+        header.extend_from_slice(&[0xc0, 40, 0, 1, 0, 1]);
+        assert_eq!(question(&header), Err(DnsError::BadPointer), "points past the end");
+        // Two pointers pointing at each other: the second goes forward.
+        let mut bytes = QUERY[..HEADER_LEN].to_vec();
+        bytes.extend_from_slice(&[1, b'a', 0xc0, 16, 0xc0, 14]);
+        let mut name = Name::default();
+        assert_eq!(read_name(&bytes, 16, &mut name), Err(DnsError::BadPointer));
+    }
+
+    #[test]
+    fn names_longer_than_255_bytes_are_refused() {
+        let mut bytes = QUERY[..HEADER_LEN].to_vec();
+        for _ in 0..5 {
+            bytes.push(63);
+            bytes.extend_from_slice(&[b'a'; 63]);
+        }
+        bytes.extend_from_slice(&[0, 0, 1, 0, 1]);
+        assert_eq!(question(&bytes), Err(DnsError::NameTooLong));
+    }
+
+    #[test]
+    fn reserved_label_types_are_refused() {
+        let mut bytes = QUERY[..HEADER_LEN].to_vec();
+        bytes.extend_from_slice(&[0x41, b'a', 0, 0, 1, 0, 1]);
+        assert_eq!(question(&bytes), Err(DnsError::BadLabel));
+    }
+
+    #[test]
+    fn unprintable_bytes_and_dots_in_labels_are_masked() {
+        let mut bytes = QUERY[..HEADER_LEN].to_vec();
+        bytes.extend_from_slice(&[3, b'a', b'.', 0xff, 0, 0, 1, 0, 1]);
+        assert_eq!(question(&bytes), Ok(("a??".to_owned(), 1)));
+    }
+
+    #[test]
+    fn no_question_is_an_error() {
+        let mut bytes = QUERY;
+        bytes[5] = 0;
+        assert_eq!(question(&bytes), Err(DnsError::NoQuestion));
+    }
+}

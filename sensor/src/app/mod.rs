@@ -1,0 +1,11 @@
+//! Application-layer parsers: small zero-copy views over the payloads that
+//! carry what a device asks for and what it is told — DNS questions, HTTP
+//! request heads, DHCP server messages.
+//!
+//! Each reads in place from the transport payload [`crate::decode`] found,
+//! never past its slice, and refuses what does not parse with an error the
+//! observer counts. Nothing here allocates.
+
+pub mod dhcp;
+pub mod dns;
+pub mod http;

@@ -1,0 +1,192 @@
+//! Facts from the application layer: the names devices ask for (DNS
+//! queries, HTTP `Host`), the leases DHCP servers hand out, DHCPv6 servers
+//! answering.
+//!
+//! Which parser reads a payload is decided by port, one comparison per
+//! packet; a name becomes a fact only the first time a client asks a server
+//! for it, so a workstation resolving the file server every minute costs a
+//! hash lookup, not an allocation.
+
+use std::hash::{Hash, Hasher};
+
+use gapwatch_rules::fact::{DhcpLease, DhcpMessage, Endpoint, NameRequest, NameVia, RouterSignal};
+use gapwatch_rules::{Fact, MacAddr, Timestamp};
+use rustc_hash::{FxHashSet, FxHasher};
+
+use crate::app::{dhcp, dns, http};
+use crate::decode::DecodeError;
+
+const TCP: u8 = 6;
+const UDP: u8 = 17;
+const DNS_PORT: u16 = 53;
+const DHCP_SERVER_PORT: u16 = 67;
+const DHCPV6_CLIENT_PORT: u16 = 546;
+const DHCPV6_SERVER_PORT: u16 = 547;
+/// DHCPv6 message types a server sends to configure a client.
+const DHCPV6_ADVERTISE: u8 = 2;
+const DHCPV6_REPLY: u8 = 7;
+/// Names remembered as reported before the memory starts over (the names
+/// are then reported again, which only bumps the alerts' counts).
+const NAMES_REMEMBERED: usize = 1 << 16;
+
+/// The application-layer reader and what it has reported.
+#[derive(Default)]
+pub struct AppObserver {
+    /// Hashes of (client, server, how, name) already reported.
+    names_seen: FxHashSet<u64>,
+    /// Scratch space for a DNS name being read.
+    name: dns::Name,
+}
+
+/// One packet's transport as the application reader needs it.
+pub struct Segment<'a> {
+    /// IP protocol.
+    pub proto: u8,
+    /// Sender.
+    pub src: Endpoint,
+    /// Receiver.
+    pub dst: Endpoint,
+    /// The transport payload.
+    pub payload: &'a [u8],
+    /// Packet time.
+    pub ts: Timestamp,
+}
+
+impl AppObserver {
+    /// Reads `seg`'s payload if its ports say it carries something
+    /// gapwatch reads; a payload that does not parse is returned as the
+    /// reason to count.
+    pub fn observe(&mut self, seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> {
+        if seg.payload.is_empty() {
+            return None;
+        }
+        match (seg.proto, seg.src.port, seg.dst.port) {
+            (UDP, _, DNS_PORT) => self.dns_query(seg, seg.payload, facts),
+            (TCP, _, DNS_PORT) => match seg.payload.get(2..) {
+                // DNS over TCP: a two-byte length, then the message; only
+                // a segment starting a message is read.
+                Some(message) if message.len() >= dns::HEADER_LEN => {
+                    self.dns_query(seg, message, facts)
+                }
+                _ => None,
+            },
+            (UDP, DHCP_SERVER_PORT, _) => dhcp_server(seg, facts),
+            (UDP, DHCPV6_SERVER_PORT, DHCPV6_CLIENT_PORT) => {
+                if let Some(&(DHCPV6_ADVERTISE | DHCPV6_REPLY)) = seg.payload.first() {
+                    facts.push(Fact::RouterSignal {
+                        signal: RouterSignal::Dhcpv6Advertise,
+                        mac: seg.src.mac,
+                        ip: seg.src.ip,
+                        ts: seg.ts,
+                    });
+                }
+                None
+            }
+            (TCP, _, _) if http::looks_like_request(seg.payload) => self.http_request(seg, facts),
+            _ => None,
+        }
+    }
+
+    fn dns_query(
+        &mut self,
+        seg: &Segment<'_>,
+        message: &[u8],
+        facts: &mut Vec<Fact>,
+    ) -> Option<DecodeError> {
+        let Ok(m) = dns::Message::new_checked(message) else {
+            return Some(DecodeError::DnsMalformed);
+        };
+        if m.is_response() || m.opcode() != 0 {
+            return None;
+        }
+        if m.first_question(&mut self.name).is_err() {
+            return Some(DecodeError::DnsMalformed);
+        }
+        let name = self.name.as_str();
+        if !name.is_empty() {
+            report(&mut self.names_seen, seg, NameVia::Dns, name.as_bytes(), facts);
+        }
+        None
+    }
+
+    fn http_request(&mut self, seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> {
+        match http::parse_request(seg.payload) {
+            Ok(http::Request { host: Some(host), .. }) if !host.is_empty() => {
+                report(&mut self.names_seen, seg, NameVia::HttpHost, host, facts);
+                None
+            }
+            Ok(_) => None,
+            Err(_) => Some(DecodeError::HttpMalformed),
+        }
+    }
+}
+
+/// States the name as a fact the first time this client asks this
+/// server for it this way.
+fn report(
+    names_seen: &mut FxHashSet<u64>,
+    seg: &Segment<'_>,
+    via: NameVia,
+    name: &[u8],
+    facts: &mut Vec<Fact>,
+) {
+    let mut h = FxHasher::default();
+    (seg.src.ip, seg.dst.ip, via).hash(&mut h);
+    name.hash(&mut h);
+    if names_seen.len() >= NAMES_REMEMBERED {
+        names_seen.clear();
+    }
+    if !names_seen.insert(h.finish()) {
+        return;
+    }
+    let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+    facts.push(Fact::NameRequested(NameRequest {
+        proto: seg.proto,
+        client: seg.src,
+        server: seg.dst,
+        name: name.trim_end_matches('.').to_owned(),
+        via,
+        ts: seg.ts,
+    }));
+}
+
+/// A DHCP server's offer or acknowledgement becomes a fact; other server
+/// messages (NAK, relayed requests) are read and dropped.
+fn dhcp_server(seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> {
+    let Ok(p) = dhcp::Packet::new_checked(seg.payload) else {
+        return Some(DecodeError::DhcpMalformed);
+    };
+    if p.op() != 2 {
+        return None;
+    }
+    let mut message = None;
+    let (mut routers, mut dns_servers) = (Vec::new(), Vec::new());
+    for option in p.options() {
+        let Ok((code, data)) = option else {
+            return Some(DecodeError::DhcpMalformed);
+        };
+        match (code, data.first()) {
+            (dhcp::option::MESSAGE_TYPE, Some(&dhcp::message_type::OFFER)) => {
+                message = Some(DhcpMessage::Offer)
+            }
+            (dhcp::option::MESSAGE_TYPE, Some(&dhcp::message_type::ACK)) => {
+                message = Some(DhcpMessage::Ack)
+            }
+            (dhcp::option::ROUTER, _) => routers.extend(dhcp::ipv4_list(data)),
+            (dhcp::option::DNS_SERVERS, _) => dns_servers.extend(dhcp::ipv4_list(data)),
+            _ => {}
+        }
+    }
+    if let Some(message) = message {
+        facts.push(Fact::DhcpLease(DhcpLease {
+            message,
+            server: seg.src,
+            client_mac: p.client_mac().map(MacAddr),
+            offered: p.your_ip(),
+            routers,
+            dns_servers,
+            ts: seg.ts,
+        }));
+    }
+    None
+}
