@@ -9,8 +9,11 @@
 //! takes 10.20.1.200 at t2"), not computed by re-running detection.
 
 mod acts;
+mod addressing;
 mod demo;
 mod isolation;
+mod names;
+mod services;
 mod site;
 mod small;
 
@@ -202,6 +205,20 @@ impl ExpectedAlert {
         seen: (Timestamp, Timestamp, u64),
     ) -> ExpectedAlert {
         ExpectedAlert::route("route.rogue_dhcp", "high", mac, Some(ip.into()), seen)
+    }
+
+    /// An alert of `kind` about the device `mac` (and its address, when the
+    /// kind is about one), with its `severity` and `clause`, seen `count`
+    /// times from `first_seen` to `last_seen`: the device kinds without a
+    /// constructor of their own (`device.arp_poisoning`,
+    /// `device.unexpected_service`, `device.fingerprint_changed`).
+    pub fn device(
+        (kind, severity, clause): (&'static str, &'static str, &'static str),
+        mac: MacAddr,
+        ip: Option<IpAddr>,
+        (first_seen, last_seen, count): (Timestamp, Timestamp, u64),
+    ) -> ExpectedAlert {
+        ExpectedAlert { kind, severity, clause, mac: Some(mac), ip, first_seen, last_seen, count }
     }
 
     /// A clause-5.4 alert about a device (and its address, if the alert is
@@ -440,6 +457,15 @@ pub fn all() -> Vec<Scenario> {
         isolation::icmp_errors(),
         isolation::mac_flood(),
         isolation::morning_start(),
+        addressing::arp_poisoning(),
+        addressing::arp_normal(),
+        addressing::rogue_dhcp(),
+        names::internet_names(),
+        names::local_names(),
+        services::unexpected_service(),
+        services::allowed_services(),
+        services::fingerprint_changed(),
+        services::fingerprint_steady(),
         small::benign_local_scope(),
         small::inventory(),
     ]

@@ -21,7 +21,7 @@ pub(super) fn switch() -> Dev {
     Dev::new("50:98:b8:3a:10:01", [10, 20, 0, 1], Os::Embedded, "DIG-SW01")
 }
 
-fn reserved_scope(fs: &Dev) -> dhcp::ServerConfig {
+pub(super) fn reserved_scope(fs: &Dev) -> dhcp::ServerConfig {
     dhcp::ServerConfig {
         server_ip: fs.ip,
         subnet_mask: Ipv4Addr::new(255, 255, 0, 0),

@@ -3,7 +3,9 @@
 //!
 //! A mirror port sees every broadcast request, so a reply with no request
 //! for its address in the seconds before is unsolicited — except at the
-//! start of a capture, whose questions may predate it.
+//! start of a capture, whose questions may predate it. A gratuitous reply
+//! claiming an address another device used, however long ago, is a claim:
+//! operating systems announce with requests, and only tools send replies.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -54,8 +56,10 @@ impl ArpWatch {
             // A reply form of an announcement: poisoning tools send these
             // to rewrite every cache at once; an OS announces with requests.
             REPLY if claimed == arp.target_ip => {
-                let owner = devices.recent_owner(IpAddr::V4(claimed), ts).filter(|&m| m != sender);
-                if let Some(owner) = owner {
+                // Whoever used the address before, however long ago: an OS
+                // never claims an address with a reply, so no lease change
+                // explains one.
+                if let Some(owner) = devices.other_user(IpAddr::V4(claimed), sender) {
                     let anomaly = ArpAnomaly::GratuitousClaim { owner };
                     facts.push(Fact::ArpAnomaly { mac: sender, ip: claimed, anomaly, ts });
                 }

@@ -189,7 +189,7 @@ impl DeviceTable {
 
     /// The device that last began using `ip`, if it used it within
     /// [`CONFLICT_WINDOW_SECS`] before `ts`.
-    pub fn recent_owner(&self, ip: IpAddr, ts: Timestamp) -> Option<MacAddr> {
+    fn recent_owner(&self, ip: IpAddr, ts: Timestamp) -> Option<MacAddr> {
         let owner = &self.devices[*self.owners.get(&ip)? as usize];
         let recent = owner
             .addresses
@@ -197,6 +197,18 @@ impl DeviceTable {
             .find(|a| a.ip == ip)
             .is_some_and(|a| ts.secs_since(a.last_seen) < CONFLICT_WINDOW_SECS);
         recent.then_some(owner.mac)
+    }
+
+    /// The device other than `not` that used `ip` most recently, however
+    /// long ago. A scan of the table: only asked for rare events (a
+    /// gratuitous ARP reply).
+    pub fn other_user(&self, ip: IpAddr, not: MacAddr) -> Option<MacAddr> {
+        self.devices
+            .iter()
+            .filter(|d| d.mac != not)
+            .filter_map(|d| d.addresses.iter().find(|a| a.ip == ip).map(|a| (a.last_seen, d.mac)))
+            .max()
+            .map(|(_, mac)| mac)
     }
 
     /// Notes the TTL of a TCP packet device `i` sent from its own address;

@@ -175,4 +175,6 @@ impl Observer {
 }
 
 #[cfg(test)]
+mod fact_tests;
+#[cfg(test)]
 mod tests;

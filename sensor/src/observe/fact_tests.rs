@@ -1,0 +1,266 @@
+//! Tests of the facts read beyond devices and flows: names asked for, DHCP
+//! leases, DHCPv6 servers, ARP anomalies, stack changes. Frames come from
+//! the scenario generator's builders.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use gapwatch_captures::frames::{self, Ends, Os, TcpHdr};
+use gapwatch_captures::payload::dhcp;
+use gapwatch_rules::fact::{
+    ARP_MANY_ADDRESSES, ArpAnomaly, DhcpMessage, Fingerprint, NameVia, RouterSignal,
+};
+use gapwatch_rules::{Fact, MacAddr, Policy, Timestamp};
+
+use super::Observer;
+use crate::capture::{Frame, LinkType};
+use crate::decode::{DecodeError, decode};
+
+const BASE: i64 = 1_767_225_600;
+
+fn mac(last: u8) -> MacAddr {
+    MacAddr([0x00, 0x1b, 0x21, 0x00, 0x00, last])
+}
+
+fn ip(last: u8) -> Ipv4Addr {
+    Ipv4Addr::new(10, 20, 1, last)
+}
+
+fn ends(from: u8, to: u8) -> Ends {
+    Ends::new(mac(from), ip(from), mac(to), ip(to))
+}
+
+struct Lan {
+    obs: Observer,
+    /// Application payloads that did not parse, as counted.
+    errors: Vec<DecodeError>,
+}
+
+impl Lan {
+    fn new() -> Lan {
+        let policy = Policy::parse("[site]\nlan = [\"10.20.0.0/16\"]\n", "p.toml").unwrap();
+        Lan { obs: Observer::new(policy), errors: Vec::new() }
+    }
+
+    /// Observes `bytes` at `BASE + secs`; returns the facts of interest
+    /// here.
+    fn see(&mut self, bytes: &[u8], secs: i64) -> Vec<Fact> {
+        self.see_ms(bytes, secs * 1000)
+    }
+
+    /// Same at `BASE` + `ms` milliseconds.
+    fn see_ms(&mut self, bytes: &[u8], ms: i64) -> Vec<Fact> {
+        let ts = Timestamp::from_nanos((BASE * 1000 + ms) * 1_000_000);
+        let frame =
+            Frame { ts, link: LinkType::ETHERNET, data: bytes, orig_len: bytes.len() as u32 };
+        let d = decode(&frame);
+        self.errors.extend(self.obs.observe(&d, ts, frame.wire_len()));
+        self.obs
+            .facts()
+            .filter(|f| {
+                matches!(
+                    f,
+                    Fact::NameRequested(_)
+                        | Fact::DhcpLease(_)
+                        | Fact::ArpAnomaly { .. }
+                        | Fact::FingerprintChanged { .. }
+                        | Fact::RouterSignal { .. }
+                )
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn a_dns_query_is_a_name_once_per_client_server_and_name() {
+    let mut lan = Lan::new();
+    let facts = lan.see(&frames::dns_query(&ends(7, 1), 50000, 1, "WWW.Example.COM."), 1);
+    let [Fact::NameRequested(r)] = &facts[..] else { panic!("{facts:?}") };
+    assert_eq!((r.name.as_str(), r.via, r.proto), ("www.example.com", NameVia::Dns, 17));
+    assert_eq!((r.client.ip, r.server.port), (IpAddr::V4(ip(7)), 53));
+    // The retry from another port, and the answer: nothing new.
+    assert!(lan.see(&frames::dns_query(&ends(7, 1), 50001, 2, "www.example.com"), 2).is_empty());
+    let answer = frames::dns_response(&ends(1, 7), 50000, 1, "www.example.com", &[], 3);
+    assert!(lan.see(&answer, 3).is_empty());
+    // Another client asking the same is a new fact.
+    assert_eq!(lan.see(&frames::dns_query(&ends(8, 1), 50000, 3, "www.example.com"), 4).len(), 1);
+    assert!(lan.errors.is_empty());
+}
+
+#[test]
+fn mdns_and_llmnr_are_not_dns_queries() {
+    let mut lan = Lan::new();
+    let q = gapwatch_captures::payload::dns::query(1, "www.example.com", 1);
+    let v4 = IpAddr::V4(ip(7));
+    assert!(lan.see(&frames::mdns(mac(7), v4, &q), 1).is_empty());
+    assert!(lan.see(&frames::llmnr_query(mac(7), v4, 50000, 2, "www.example.com"), 2).is_empty());
+}
+
+#[test]
+fn an_http_request_names_its_host() {
+    let mut lan = Lan::new();
+    let hdr = TcpHdr {
+        sport: 50000,
+        dport: 8080,
+        seq: 1,
+        ack: 1,
+        flags: 0x18,
+        window: 512,
+        options: &[],
+    };
+    let get = b"GET /connecttest.txt HTTP/1.1\r\nHost: www.msftconnecttest.com:8080\r\n\r\n";
+    let facts = lan.see(&frames::tcp(&ends(7, 1), &hdr, get), 1);
+    let [Fact::NameRequested(r)] = &facts[..] else { panic!("{facts:?}") };
+    assert_eq!(
+        (r.name.as_str(), r.via, r.server.port),
+        ("www.msftconnecttest.com", NameVia::HttpHost, 8080)
+    );
+    // SMB or any other payload is not read as HTTP; a broken head is counted.
+    assert!(lan.see(&frames::tcp(&ends(7, 1), &hdr, b"\xfeSMB@\x00\x01\x00"), 2).is_empty());
+    assert!(lan.see(&frames::tcp(&ends(7, 1), &hdr, b"GET / HTTP/1.1"), 3).is_empty());
+    assert_eq!(lan.errors, [DecodeError::HttpMalformed]);
+}
+
+#[test]
+fn server_offers_and_acks_are_leases_with_what_they_hand_out() {
+    let mut lan = Lan::new();
+    let client = dhcp::Client::windows(mac(7), "WS-07");
+    let discover = client.discover(9, 0, None);
+    assert!(
+        lan.see(&frames::dhcp_client(&discover), 1).is_empty(),
+        "client messages are not leases"
+    );
+    let cfg = dhcp::ServerConfig {
+        server_ip: ip(1),
+        subnet_mask: Ipv4Addr::new(255, 255, 0, 0),
+        router: Some(ip(254)),
+        dns: vec![Ipv4Addr::new(8, 8, 8, 8), ip(1)],
+        domain: None,
+        lease_secs: 3600,
+    };
+    let offer = cfg.reply(&discover, dhcp::MessageType::Offer, ip(7));
+    let facts = lan.see(&frames::dhcp_server(mac(1), ip(1), &offer), 2);
+    let [Fact::DhcpLease(l)] = &facts[..] else { panic!("{facts:?}") };
+    assert_eq!((l.message, l.offered, l.client_mac), (DhcpMessage::Offer, ip(7), Some(mac(7))));
+    assert_eq!((l.routers.as_slice(), l.dns_servers.as_slice()), (&[ip(254)][..], &cfg.dns[..]));
+    assert_eq!(l.server.mac, Some(mac(1)));
+    let ack = cfg.reply(&client.request(9, 0, ip(7), ip(1)), dhcp::MessageType::Ack, ip(7));
+    let facts = lan.see(&frames::dhcp_server(mac(1), ip(1), &ack), 3);
+    assert!(matches!(&facts[..], [Fact::DhcpLease(l)] if l.message == DhcpMessage::Ack));
+}
+
+#[test]
+fn a_dhcpv6_advertise_is_a_router_signal() {
+    let mut lan = Lan::new();
+    let server = std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1);
+    let client = std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 7);
+    let e = Ends::new(mac(1), server, mac(7), client).ttl(255);
+    let facts = lan.see(&frames::udp(&e, 547, 546, &[2, 0, 0, 1]), 1);
+    assert_eq!(
+        facts,
+        [Fact::RouterSignal {
+            signal: RouterSignal::Dhcpv6Advertise,
+            mac: Some(mac(1)),
+            ip: IpAddr::V6(server),
+            ts: Timestamp::from_secs(BASE + 1),
+        }]
+    );
+    // A client's solicit (type 1, to the server port) is nothing.
+    assert!(lan.see(&frames::udp(&e.reverse(), 546, 547, &[1, 0, 0, 2]), 2).is_empty());
+}
+
+#[test]
+fn arp_replies_nobody_asked_for_are_anomalies_after_the_start() {
+    let mut lan = Lan::new();
+    // At the start a reply may answer a question asked before the capture.
+    assert!(lan.see(&frames::arp_reply(mac(1), ip(1), (mac(7), ip(7))), 0).is_empty());
+    // Asked and answered within the window: fine.
+    assert!(lan.see(&frames::arp_request(mac(7), ip(7), ip(1)), 10).is_empty());
+    assert!(lan.see_ms(&frames::arp_reply(mac(1), ip(1), (mac(7), ip(7))), 10_004).is_empty());
+    // Nobody asked for 10.20.1.1 in the last seconds.
+    let facts = lan.see(&frames::arp_reply(mac(9), ip(1), (mac(7), ip(7))), 30);
+    assert_eq!(
+        facts,
+        [Fact::ArpAnomaly {
+            mac: mac(9),
+            ip: ip(1),
+            anomaly: ArpAnomaly::UnsolicitedReply,
+            ts: Timestamp::from_secs(BASE + 30),
+        }]
+    );
+}
+
+#[test]
+fn a_gratuitous_reply_for_another_devices_address_is_a_claim() {
+    let mut lan = Lan::new();
+    assert!(lan.see(&frames::arp_gratuitous(mac(1), ip(1)), 0).is_empty());
+    // Announcing its own address with a reply, or with a request: fine.
+    let own =
+        frames::arp(2, mac(1), MacAddr::BROADCAST, (mac(1), ip(1)), (MacAddr::BROADCAST, ip(1)));
+    assert!(lan.see(&own, 5000).is_empty(), "hours later still its own");
+    // Another device announcing 10.20.1.1 with a request is a conflict,
+    // not poisoning; with a reply it is poisoning.
+    assert!(lan.see(&frames::arp_gratuitous(mac(9), ip(1)), 5001).is_empty());
+    let claim =
+        frames::arp(2, mac(8), MacAddr::BROADCAST, (mac(8), ip(1)), (MacAddr::BROADCAST, ip(1)));
+    let facts = lan.see(&claim, 5002);
+    assert!(
+        matches!(&facts[..], [Fact::ArpAnomaly { mac: m, anomaly: ArpAnomaly::GratuitousClaim { owner }, .. }]
+            if *m == mac(8) && *owner == mac(9)),
+        "{facts:?}"
+    );
+}
+
+#[test]
+fn one_mac_claiming_many_addresses_is_reported_once() {
+    let mut lan = Lan::new();
+    let mut reported = Vec::new();
+    for n in 0..(ARP_MANY_ADDRESSES + 4) {
+        let claimed = Ipv4Addr::new(10, 20, 2, n as u8);
+        reported.extend(lan.see(&frames::arp_gratuitous(mac(9), claimed), i64::from(n)));
+    }
+    let many = ArpAnomaly::ManyAddresses { count: ARP_MANY_ADDRESSES };
+    assert!(
+        matches!(&reported[..], [Fact::ArpAnomaly { anomaly, ip, .. }] if *anomaly == many && *ip == Ipv4Addr::new(10, 20, 2, 15)),
+        "{reported:?}"
+    );
+}
+
+#[test]
+fn a_new_initial_ttl_on_tcp_is_a_fingerprint_change_once() {
+    let mut lan = Lan::new();
+    let hdr =
+        TcpHdr { sport: 50000, dport: 445, seq: 1, ack: 1, flags: 0x10, window: 512, options: &[] };
+    let windows = ends(7, 1).ttl(Os::Windows.ttl());
+    let linux = ends(7, 1).ttl(Os::Linux.ttl());
+    assert!(
+        lan.see(&frames::tcp(&windows, &hdr, &[]), 1).is_empty(),
+        "the first stack is no change"
+    );
+    // UDP and multicast leave with other TTLs on the same stack: not read.
+    assert!(lan.see(&frames::udp(&ends(7, 1).ttl(1), 5355, 5355, b"x"), 2).is_empty());
+    let facts = lan.see(&frames::tcp(&linux.ttl(63), &hdr, &[]), 3);
+    assert_eq!(
+        facts,
+        [Fact::FingerprintChanged {
+            mac: mac(7),
+            before: Fingerprint { ttl_base: 128 },
+            after: Fingerprint { ttl_base: 64 },
+            ts: Timestamp::from_secs(BASE + 3),
+        }]
+    );
+    // Flapping back and forth between known stacks says nothing more.
+    assert!(lan.see(&frames::tcp(&windows, &hdr, &[]), 4).is_empty());
+    assert!(lan.see(&frames::tcp(&linux, &hdr, &[]), 5).is_empty());
+}
+
+#[test]
+fn routed_packets_do_not_fingerprint_the_router() {
+    let mut lan = Lan::new();
+    let hdr =
+        TcpHdr { sport: 443, dport: 50000, seq: 1, ack: 1, flags: 0x10, window: 512, options: &[] };
+    let outside = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 5));
+    for (i, ttl) in [52u8, 116, 240].into_iter().enumerate() {
+        let routed = Ends::new(mac(254), outside, mac(7), ip(7)).ttl(ttl);
+        assert!(lan.see(&frames::tcp(&routed, &hdr, &[]), i as i64).is_empty());
+    }
+}
