@@ -154,7 +154,22 @@ pub enum RouterSignal {
     /// A DHCPv6 Advertise (server port 547 to client port 546): a server
     /// configuring IPv6 hosts, which comes with a router.
     Dhcpv6Advertise,
+    /// Traffic from [`ROUTER_SOURCED_OFFLAN`] different off-LAN addresses
+    /// arrived from this MAC: it brings the outside in. `ip` is the latest.
+    SourcesOffLan,
+    /// This MAC was the next hop for [`ROUTER_SUNK_OFFLAN`] different
+    /// off-LAN destinations: devices use it as their gateway. `ip` is the
+    /// latest.
+    SinksOffLan,
 }
+
+/// Off-LAN addresses one MAC must bring in before it counts as a router:
+/// one could be a host with a misconfigured public address, two cannot.
+pub const ROUTER_SOURCED_OFFLAN: usize = 2;
+
+/// Off-LAN destinations sent to one MAC before it counts as a router (it
+/// may never answer: the devices treat it as their gateway all the same).
+pub const ROUTER_SUNK_OFFLAN: usize = 8;
 
 impl RouterSignal {
     /// What an ICMP (`proto` 1) or ICMPv6 (58) message of `icmp_type` and

@@ -71,13 +71,15 @@ and gets an answer, then completes an HTTPS handshake with 203.0.113.5: two flow
 (route.offlan_destination, count 2) and both answered (route.offlan_reply on WS-01, count 2). At 10:03 a host
 on the internet, 198.51.100.7, opens a connection to FS01's remote desktop port and FS01 answers:
 route.offlan_reply on FS01 (count 1). FS01 only answered, so no route.offlan_destination for it. The DNS
-query went to a resolver off the LAN: route.external_dns on WS-01, high.
+query went to a resolver off the LAN: route.external_dns on WS-01, high. Answers from two internet
+addresses arrive from the switch's MAC: route.router_present on the switch.
 
 核心交换机有一条没人申报的上联。WS-01（10.20.1.21）向 114.114.114.114 查询 www.baidu.com 并得到应答，随后与
 203.0.113.5 完成 HTTPS 握手：两个发往网外的会话（route.offlan_destination，计数 2），且都有应答（WS-01 上的
 route.offlan_reply，计数 2）。10:03 互联网上的主机 198.51.100.7 连接 FS01 的远程桌面端口，FS01 应答：FS01 上的
 route.offlan_reply（计数 1）。FS01 只是应答，因此不产生 route.offlan_destination。DNS 查询发往网外的服务器：
-WS-01 上的 route.external_dns，高。
+WS-01 上的 route.external_dns，高。来自两个互联网地址的应答都经交换机的 MAC 到达：交换机上的
+route.router_present。
 "
         .to_string(),
         Some(policy),
@@ -86,6 +88,7 @@ WS-01 上的 route.external_dns，高。
         vec![
             ExpectedAlert::offlan_destination(ws.mac, ws.ip, query_at, syn_at, 2),
             ExpectedAlert::external_dns(ws.mac, ws.ip, "high", (query_at, query_at, 1)),
+            ExpectedAlert::router_present(sw.mac, syn_ack_at, syn_ack_at, 1),
             ExpectedAlert::offlan_reply(ws.mac, ws.ip, answer_at, syn_ack_at, 2),
             ExpectedAlert::offlan_reply(fs.mac, fs.ip, knock_at, knock_at, 1),
         ],

@@ -445,14 +445,15 @@ router, talks to a Synology NAS over SMB, then asks 8.8.8.8 for example.com and 
 93.184.215.14: two flows to off-LAN destinations, one route.offlan_destination with count 2. Both are
 answered (the DNS reply, the SYN-ACK): the path out works, one route.offlan_reply with count 2. The
 router's DHCP offer and acknowledgement hand out itself as gateway and 8.8.8.8 as DNS:
-route.rogue_dhcp, count 2. The query goes to a resolver off the LAN: route.external_dns, high.
+route.rogue_dhcp, count 2. The query goes to a resolver off the LAN: route.external_dns, high. Answers
+from two internet addresses arrive from the router's MAC: route.router_present on the router.
 
 没有策略文件：传感器以清点模式运行，私有地址段视为本网，没有资产登记，因此不产生 device.unregistered。
 192.168.1.0/24 上一台戴尔台式机从 TP-Link 路由器获得地址，通过 SMB 访问群晖 NAS，然后向 8.8.8.8 查询
 example.com 并与 93.184.215.14 建立 HTTPS 连接：两个去往网外的会话，产生一条 route.offlan_destination，计数 2。
 两者都有应答（DNS 回复、SYN-ACK）：外联通路可用，产生一条 route.offlan_reply，计数 2。路由器的 DHCP 提供与确认
 把自己作为网关、把 8.8.8.8 作为 DNS 下发：route.rogue_dhcp，计数 2。查询发往网外的 DNS 服务器：
-route.external_dns，高。
+route.external_dns，高。来自两个互联网地址的应答都经路由器的 MAC 到达：路由器上的 route.router_present。
 "
         .to_string(),
         None,
@@ -463,6 +464,7 @@ route.external_dns，高。
             ExpectedAlert::offlan_reply(host.mac, host.ip, answer_at, syn_ack_at, 2),
             ExpectedAlert::rogue_dhcp(router.mac, router.ip, (offer, ack, 2)),
             ExpectedAlert::external_dns(host.mac, host.ip, "high", (dns_at, dns_at, 1)),
+            ExpectedAlert::router_present(router.mac, syn_ack_at, syn_ack_at, 1),
         ],
     )
 }

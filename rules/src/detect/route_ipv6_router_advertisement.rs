@@ -52,7 +52,10 @@ fn check(fact: &Fact, _policy: &Policy) -> Option<Finding> {
     let message = match signal {
         RouterSignal::Ipv6RouterAdvertisement => "router-advertisement",
         RouterSignal::Dhcpv6Advertise => "dhcpv6-advertise",
-        RouterSignal::Redirect | RouterSignal::TimeExceeded => return None,
+        RouterSignal::Redirect
+        | RouterSignal::TimeExceeded
+        | RouterSignal::SourcesOffLan
+        | RouterSignal::SinksOffLan => return None,
     };
     let Value::Object(evidence) = json!({ "from": ip.to_string(), "messages": [message] }) else {
         return None;

@@ -7,11 +7,11 @@
 //! forwarding packets — a dual-homed PC, a hidden router.
 //!
 //! Fires on ICMP / ICMPv6 redirects and on time-exceeded-in-transit
-//! messages sent by a device, one alert per device; the evidence lists the
-//! signals and the addresses that sent them.
-//!
-//! Not yet: a MAC that sources or sinks many off-LAN addresses (a router
-//! seen by its traffic rather than its messages).
+//! messages sent by a device, and on a router seen by its traffic: a MAC
+//! that traffic from `fact::ROUTER_SOURCED_OFFLAN` off-LAN addresses
+//! arrives from, or that devices send to `fact::ROUTER_SUNK_OFFLAN`
+//! off-LAN destinations through. One alert per device; the evidence lists
+//! the signals and the addresses.
 //!
 //! Known false positives: none on a LAN without routers. Time exceeded
 //! during fragment reassembly (code 1) is a host's message and stays
@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use super::{KindInfo, joined, merge_list};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::{Fact, RouterSignal};
+use crate::fact::{Fact, ROUTER_SOURCED_OFFLAN, ROUTER_SUNK_OFFLAN, RouterSignal};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -51,13 +51,19 @@ fn check(fact: &Fact, _policy: &Policy) -> Option<Finding> {
     let Fact::RouterSignal { signal, mac, ip, ts } = *fact else {
         return None;
     };
-    let what = match signal {
-        RouterSignal::Redirect => "ICMP redirect",
-        RouterSignal::TimeExceeded => "time exceeded in transit",
+    let text = match signal {
+        RouterSignal::Redirect => format!("ICMP redirect from {ip}"),
+        RouterSignal::TimeExceeded => format!("time exceeded in transit from {ip}"),
+        RouterSignal::SourcesOffLan => {
+            format!("traffic from {ROUTER_SOURCED_OFFLAN} off-LAN addresses, latest {ip}")
+        }
+        RouterSignal::SinksOffLan => {
+            format!("gateway to {ROUTER_SUNK_OFFLAN} off-LAN addresses, latest {ip}")
+        }
         // Its own kind.
         RouterSignal::Ipv6RouterAdvertisement | RouterSignal::Dhcpv6Advertise => return None,
     };
-    let Value::Object(evidence) = json!({ "signals": [format!("{what} from {ip}")] }) else {
+    let Value::Object(evidence) = json!({ "signals": [text] }) else {
         return None;
     };
     Some(Finding {
@@ -103,6 +109,19 @@ mod tests {
         let found = check(&signal(RouterSignal::Redirect), &p).expect("fires");
         assert_eq!(found.evidence["signals"][0], "ICMP redirect from 10.20.1.30");
         assert!(check(&signal(RouterSignal::TimeExceeded), &p).is_some());
+    }
+
+    #[test]
+    fn routers_seen_by_their_traffic_fire() {
+        let p = Policy::inventory();
+        let found = check(&signal(RouterSignal::SourcesOffLan), &p).expect("fires");
+        assert_eq!(
+            found.evidence["signals"][0],
+            "traffic from 2 off-LAN addresses, latest 10.20.1.30"
+        );
+        let found = check(&signal(RouterSignal::SinksOffLan), &p).expect("fires");
+        let en = message(&found.subject, &found.evidence, Lang::En);
+        assert!(en.contains("gateway to 8 off-LAN addresses"), "{en}");
     }
 
     #[test]

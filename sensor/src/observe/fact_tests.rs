@@ -264,3 +264,34 @@ fn routed_packets_do_not_fingerprint_the_router() {
         assert!(lan.see(&frames::tcp(&routed, &hdr, &[]), i as i64).is_empty());
     }
 }
+
+#[test]
+fn a_mac_that_brings_in_or_takes_out_off_lan_traffic_is_a_router() {
+    use gapwatch_rules::fact::{ROUTER_SOURCED_OFFLAN, ROUTER_SUNK_OFFLAN};
+    let mut lan = Lan::new();
+    let gateway = mac(254);
+    let outside = |n: u8| IpAddr::V4(Ipv4Addr::new(203, 0, 113, n));
+    let mut signals = Vec::new();
+    // Devices send to off-LAN destinations through it (nobody answers).
+    for n in 0..(ROUTER_SUNK_OFFLAN as u8 + 2) {
+        let e = Ends::new(mac(7), ip(7), gateway, outside(n));
+        signals.extend(lan.see(&frames::udp(&e, 40000 + u16::from(n), 53, b""), i64::from(n)));
+    }
+    let last_sunk = outside(ROUTER_SUNK_OFFLAN as u8 - 1);
+    assert!(
+        matches!(&signals[..], [Fact::RouterSignal { signal: RouterSignal::SinksOffLan, mac: Some(m), ip, .. }]
+            if *m == gateway && *ip == last_sunk),
+        "{signals:?}"
+    );
+    // One off-LAN source through another MAC is not yet a router; two are.
+    let other = mac(253);
+    let mut signals = Vec::new();
+    for n in 0..(ROUTER_SOURCED_OFFLAN as u8 + 1) {
+        let e = Ends::new(other, outside(100 + n), mac(7), ip(7));
+        signals.extend(lan.see(&frames::udp(&e, 443, 40000, b""), 100 + i64::from(n)));
+    }
+    assert!(
+        matches!(&signals[..], [Fact::RouterSignal { signal: RouterSignal::SourcesOffLan, mac: Some(m), .. }] if *m == other),
+        "{signals:?}"
+    );
+}

@@ -10,6 +10,7 @@ pub mod app;
 pub mod arp;
 pub mod device;
 pub mod flow;
+pub mod gateway;
 
 use std::net::IpAddr;
 
@@ -22,6 +23,7 @@ use app::{AppObserver, Segment};
 use arp::ArpWatch;
 pub use device::{Address, Device, DeviceTable};
 pub use flow::{FlowPacket, FlowTable};
+use gateway::Gateways;
 
 /// The device and flow tables, and the facts learned since last drained.
 pub struct Observer {
@@ -29,6 +31,7 @@ pub struct Observer {
     flows: FlowTable,
     arp: ArpWatch,
     app: AppObserver,
+    gateways: Gateways,
     policy: Policy,
     facts: Vec<Fact>,
 }
@@ -41,6 +44,7 @@ impl Observer {
             flows: FlowTable::default(),
             arp: ArpWatch::default(),
             app: AppObserver::default(),
+            gateways: Gateways::default(),
             policy,
             facts: Vec::new(),
         }
@@ -134,7 +138,9 @@ impl Observer {
                         bytes: wire_len,
                         ts,
                     };
+                    let before = self.facts.len();
                     self.flows.update(&packet, &mut self.facts);
+                    self.flow_facts(before);
                     let segment = Segment {
                         proto: ip.proto,
                         src: packet.src,
@@ -149,6 +155,20 @@ impl Observer {
         }
         self.flows.advance(ts, &mut self.facts);
         None
+    }
+
+    /// Reads what the flow table just learned (facts from `from` on) for
+    /// routers seen by their traffic.
+    fn flow_facts(&mut self, from: usize) {
+        for i in from..self.facts.len() {
+            match self.facts[i] {
+                Fact::NewFlow(flow) => self.gateways.new_flow(&flow, &self.policy, &mut self.facts),
+                Fact::FlowAnswered { flow, at, .. } => {
+                    self.gateways.answered(&flow, at, &self.policy, &mut self.facts)
+                }
+                _ => {}
+            }
+        }
     }
 
     /// An address a device on this LAN can own: unicast, and inside the
