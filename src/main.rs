@@ -82,7 +82,7 @@ fn cmd_replay(
     captures: Vec<PathBuf>,
 ) -> Result<ExitCode, AppError> {
     let policy = match policy {
-        Some(p) => Policy::load(p)?,
+        Some(p) => load_policy(lang, p)?,
         None => {
             eprintln!(
                 "{}",
@@ -117,6 +117,16 @@ fn cmd_replay(
     let summary = replay_with_progress(cfg)?;
     report_replay(&summary, lang);
     Ok(if summary.had_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+/// Loads a policy for a run, printing each of its warnings as one line on
+/// standard error: a suspicious policy still runs, but never silently.
+fn load_policy(lang: Lang, path: &Path) -> Result<Policy, AppError> {
+    let policy = Policy::load(path)?;
+    for warning in policy.warnings() {
+        eprintln!("gapwatch: {}", warning.message(lang));
+    }
+    Ok(policy)
 }
 
 /// A flag that Ctrl-C (SIGINT) and SIGTERM set, so a replay stops cleanly:
@@ -238,7 +248,7 @@ fn demo_setup(lang: Lang, db: &Path) -> Result<(PathBuf, Policy), AppError> {
         ));
     };
     let capture = dir.join("capture.pcap");
-    let policy = Policy::load(&dir.join("policy.toml"))?;
+    let policy = load_policy(lang, &dir.join("policy.toml"))?;
     if !replaceable_demo_db(db, &capture) {
         return Err(AppError::Usage(match lang {
             Lang::Zh => {
