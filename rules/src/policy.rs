@@ -15,6 +15,7 @@
 mod build;
 mod error;
 mod raw;
+pub mod register;
 #[cfg(test)]
 mod tests;
 mod values;
