@@ -154,7 +154,7 @@ pub enum Command {
 pub enum PolicyCommand {
     /// Validate a policy and print what it declares. Exit 0 when valid
     /// (warnings, if any, go to standard error), 1 when invalid (the error
-    /// names file:line:column).
+    /// names file:line:column), 2 when the file cannot be read.
     Check {
         /// The policy file.
         #[arg(value_name = "POLICY")]
@@ -162,7 +162,8 @@ pub enum PolicyCommand {
     },
     /// Turn the asset register kept as a spreadsheet (CSV saved by Excel or
     /// WPS, UTF-8 or GBK) into [[asset]] entries, merged into --policy when
-    /// given. Exit 1 without writing anything when any row is bad.
+    /// given. Exit 1 without writing anything when any row is bad; 2 when
+    /// a file cannot be read or written or the policy is itself invalid.
     ImportAssets {
         /// The register: columns MAC and role (required), name, IP,
         /// location, owner; Chinese or English headers, any order.

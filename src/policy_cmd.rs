@@ -2,25 +2,28 @@
 //! reading and writing around the checks of `gapwatch_rules::policy`.
 //!
 //! Exit status: 0 done; 1 for a finding (an invalid policy, a register with
-//! bad rows: nothing is written); 2 when a file cannot be read or written or
-//! the policy to merge into is itself invalid.
+//! bad rows or in an unreadable encoding: nothing is written); 2 when a file
+//! cannot be read or written, or the policy to merge into is itself invalid.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gapwatch_rules::policy::register;
+use gapwatch_rules::policy::{PolicyErrorKind, register};
 use gapwatch_rules::{Lang, Policy};
 
 use crate::error::AppError;
 use crate::policy_summary::summary;
 
 /// Validates the policy at `path`: its summary on standard output and
-/// exit 0, or the error (file:line:column) on standard error and exit 1.
+/// exit 0, or the error (file:line:column) on standard error and exit 1
+/// (2 when the file cannot be read at all).
 /// Warnings go to standard error, one line each, and do not fail the check.
 pub fn check(lang: Lang, path: &Path) -> Result<ExitCode, AppError> {
     let policy = match Policy::load(path) {
         Ok(policy) => policy,
+        // Not a finding about the policy: there is nothing to check.
+        Err(e) if matches!(e.kind, PolicyErrorKind::Unreadable { .. }) => return Err(e.into()),
         Err(e) => {
             eprintln!("gapwatch: {}", e.message(lang));
             return Ok(ExitCode::from(1));

@@ -109,6 +109,10 @@ fn check_of_an_invalid_policy_exits_1_naming_file_line_and_column() {
     );
     let zh = stderr(&gapwatch_zh(&["policy", "check", &policy]));
     assert!(zh.contains(&format!("{policy}:4:24: lan 中的")), "{zh}");
+
+    let missing = tmp.path().join("missing.toml");
+    let err = fails_cleanly(&gapwatch(["policy", "check", missing.to_str().unwrap()]));
+    assert!(err.contains("cannot read the policy file"), "{err}");
 }
 
 #[test]
@@ -268,4 +272,30 @@ fn example_policy_is_valid_and_documents_every_key() {
         assert!(text.contains(key), "{key} not documented");
     }
     ok(gapwatch(["policy", "check", path.to_str().unwrap()]));
+}
+
+#[test]
+fn import_can_rewrite_the_policy_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let policy = write(tmp.path(), "policy.toml", POLICY.as_bytes());
+    let register = write(tmp.path(), "r.csv", b"MAC,role,owner\n00:1b:21:aa:bb:02,export,Chen\n");
+    let o = ok(gapwatch([
+        "policy",
+        "import-assets",
+        &register,
+        "--policy",
+        &policy,
+        "--output",
+        &policy,
+    ]));
+    assert!(
+        stderr(&o).contains(":2: updated 00:1b:21:aa:bb:02 \"导出工位\": owner (none) → Chen"),
+        "{}",
+        stderr(&o)
+    );
+    let text = std::fs::read_to_string(&policy).unwrap();
+    assert!(text.starts_with("# 加工网策略") && text.contains("owner = \"Chen\""), "{text}");
+    let leftovers: Vec<_> =
+        std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "no temporary file left: {leftovers:?}");
 }

@@ -85,7 +85,12 @@ pub(super) fn merge(
         }
     }
 
-    let text = doc.to_string();
+    let mut text = doc.to_string();
+    // A file saved on Windows keeps its line ends; toml_edit writes the new
+    // lines with `\n` only.
+    if base.is_some_and(|(_, original)| original.contains("\r\n")) {
+        text = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
     match base {
         Some(_) => Policy::parse(&text, &policy_origin).map_err(invalid)?,
         None => Policy::parse(&format!("{text}{ANY_SITE}"), "(import)").map_err(invalid)?,

@@ -342,3 +342,15 @@ fn mutated_sheets_never_panic() {
     }
     assert!(ok >= 20 && errors >= 100, "{ok} imported, {errors} refused");
 }
+
+#[test]
+fn windows_line_ends_are_kept() {
+    let text = POLICY.replace('\n', "\r\n");
+    let policy = Policy::parse(&text, "policy.toml").unwrap();
+    let csv = "MAC,role\n00:1b:21:aa:bb:01,printer\n00:1b:21:aa:bb:07,other\n";
+    let imported = import(csv.as_bytes(), "r.csv", Some((&policy, &text))).unwrap();
+    let lone = imported.text.replace("\r\n", "");
+    assert!(!lone.contains('\n'), "a line end without \\r: {:?}", imported.text);
+    assert!(imported.text.contains("role = \"printer\"\r\n"), "{:?}", imported.text);
+    assert_eq!(Policy::parse(&imported.text, "policy.toml").unwrap().assets().len(), 3);
+}
