@@ -158,14 +158,18 @@ impl RegisterError {
         let nothing = lang.pick("未写入任何内容", "nothing was written");
         match (&self.kind, lang) {
             (RegisterErrorKind::Rows(rows), _) => {
+                // A row with several problems has a line for each, but
+                // counts once.
+                let mut lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
+                lines.dedup();
+                let count = lines.len();
                 let mut out = match lang {
                     Lang::Zh => format!(
-                        "{origin}: {} 行有误，{nothing}；请在表格中改正以下各行后重新导入：",
-                        rows.len()
+                        "{origin}: {count} 行有误，{nothing}；请在表格中改正以下各行后重新导入："
                     ),
                     Lang::En => format!(
-                        "{origin}: {} bad rows, {nothing}; correct these rows in the spreadsheet and import again:",
-                        rows.len()
+                        "{origin}: {count} bad {}, {nothing}; correct them in the spreadsheet and import again:",
+                        if count == 1 { "row" } else { "rows" }
                     ),
                 };
                 for row in rows {

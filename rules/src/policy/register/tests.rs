@@ -175,7 +175,7 @@ fn duplicate_macs_name_both_lines() {
         [(4, "MAC address 00:1b:21:aa:bb:01 is already on line 2: list each device once".into())]
     );
     let en = e.to_string();
-    assert!(en.starts_with("register.csv: 1 bad rows, nothing was written"), "{en}");
+    assert!(en.starts_with("register.csv: 1 bad row, nothing was written"), "{en}");
     assert!(
         en.contains("\nregister.csv:4: MAC address 00:1b:21:aa:bb:01 is already on line 2"),
         "{en}"
@@ -200,7 +200,8 @@ fn every_bad_row_is_listed_by_line() {
         00:1b:21:aa:bb:15,printer,10.20.9.9,乙\n\
         00:1b:21:aa:bb:16,printer,10.20.1.50,占用\n\
         00:1b:21:aa:bb:17,printer,224.0.0.251,组播IP\n\
-        00:1b:21:aa:bb:18,qc,10.20.3.3,好\n";
+        00:1b:21:aa:bb:18,qc,10.20.3.3,好\n\
+        00:1b:21:aa:bb:0h,扫描器,,两处错\n";
     let e = import_err(csv.as_bytes(), Some((&policy, POLICY)));
     let found = rows(&e);
     let expect: [(usize, &str); 11] = [
@@ -216,16 +217,17 @@ fn every_bad_row_is_listed_by_line() {
         (12, "IP address 224.0.0.251 is a multicast"),
         (4, ", qc"),
     ];
-    assert_eq!(found.len(), 10, "{found:#?}");
+    assert_eq!(found.len(), 12, "{found:#?}");
+    assert_eq!(found.iter().filter(|(line, _)| *line == 14).count(), 2, "both problems of line 14");
     for (line, fragment) in expect {
         assert!(
             found.iter().any(|(l, text)| *l == line && text.contains(fragment)),
             "no line {line} with {fragment:?} in {found:#?}"
         );
     }
-    assert!(e.to_string().starts_with("register.csv: 10 bad rows, nothing was written"));
+    assert!(e.to_string().starts_with("register.csv: 11 bad rows, nothing was written"));
     let zh = e.message(Lang::Zh);
-    assert!(zh.starts_with("register.csv: 10 行有误，未写入任何内容"), "{zh}");
+    assert!(zh.starts_with("register.csv: 11 行有误，未写入任何内容"), "{zh}");
     assert!(zh.contains("\nregister.csv:7: “MAC地址”为空"), "{zh}");
 }
 
