@@ -141,6 +141,43 @@ pub enum Command {
         #[command(subcommand)]
         what: AuditCommand,
     },
+    /// The site policy (policy.toml): check it, import the asset register.
+    Policy {
+        /// Check a policy, or import assets into one.
+        #[command(subcommand)]
+        what: PolicyCommand,
+    },
+}
+
+/// What to do with the site policy.
+#[derive(Subcommand, Debug)]
+pub enum PolicyCommand {
+    /// Validate a policy and print what it declares. Exit 0 when valid
+    /// (warnings, if any, go to standard error), 1 when invalid (the error
+    /// names file:line:column), 2 when the file cannot be read.
+    Check {
+        /// The policy file.
+        #[arg(value_name = "POLICY")]
+        policy: PathBuf,
+    },
+    /// Turn the asset register kept as a spreadsheet (CSV saved by Excel or
+    /// WPS, UTF-8 or GBK) into [[asset]] entries, merged into --policy when
+    /// given. Exit 1 without writing anything when any row is bad; 2 when
+    /// a file cannot be read or written or the policy is itself invalid.
+    ImportAssets {
+        /// The register: columns MAC and role (required), name, IP,
+        /// location, owner; Chinese or English headers, any order.
+        #[arg(value_name = "CSV")]
+        register: PathBuf,
+        /// Merge into this policy: new MACs are added, registered ones
+        /// updated; its comments and layout stay.
+        #[arg(long, value_name = "POLICY")]
+        policy: Option<PathBuf>,
+        /// Write the result here (may be the --policy file itself) instead
+        /// of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// What to do with the action log.

@@ -19,6 +19,8 @@ pub enum AppError {
     Capture(CaptureError),
     /// A query failed.
     Sqlite(String),
+    /// An input file cannot be read.
+    Input(PathBuf, std::io::Error),
     /// An output file cannot be written.
     Output(PathBuf, std::io::Error),
     /// A request that cannot be carried out as given, already explained.
@@ -37,6 +39,12 @@ impl AppError {
             AppError::Sqlite(e) => match lang {
                 Lang::Zh => format!("读取数据库失败：{e}"),
                 Lang::En => format!("reading the database failed: {e}"),
+            },
+            AppError::Input(p, e) => match lang {
+                Lang::Zh => format!("无法读取 {}（{e}）：请检查路径和权限", p.display()),
+                Lang::En => {
+                    format!("cannot read {} ({e}): check the path and permissions", p.display())
+                }
             },
             AppError::Output(p, e) => match lang {
                 Lang::Zh => {

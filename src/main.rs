@@ -1,12 +1,15 @@
 //! `gapwatch`: a thin command line over the sensor and rules crates.
 //!
 //! `main` maps the result of [`run`] to an exit status: 0 success, 2 for an
-//! input or usage error (one line saying what to do). `run` hands each
-//! subcommand to one function.
+//! input or usage error (one line saying what to do); commands that report
+//! a finding (`audit verify`, `policy check`, `policy import-assets`) exit 1
+//! for it. `run` hands each subcommand to one function.
 
 mod cli;
 mod error;
 mod output;
+mod policy_cmd;
+mod policy_summary;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +22,7 @@ use gapwatch_rules::{Lang, Policy};
 use gapwatch_sensor::record::{self, audit, query};
 use gapwatch_sensor::replay::{self, FileOutcome, ReplayConfig, ReplaySummary};
 
-use cli::{AuditCommand, Cli, Command, Format, ListArgs};
+use cli::{AuditCommand, Cli, Command, Format, ListArgs, PolicyCommand};
 use error::AppError;
 
 fn main() -> ExitCode {
@@ -71,6 +74,12 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
             list(&args, |conn| Ok(output::actions(&audit::actions(conn)?, args.format, lang)))
         }
         Command::Audit { what: AuditCommand::Verify { db } } => cmd_audit_verify(lang, &db),
+        Command::Policy { what: PolicyCommand::Check { policy } } => {
+            policy_cmd::check(lang, &policy)
+        }
+        Command::Policy { what: PolicyCommand::ImportAssets { register, policy, output } } => {
+            policy_cmd::import_assets(lang, &register, policy.as_deref(), output.as_deref())
+        }
     }
 }
 
@@ -82,7 +91,7 @@ fn cmd_replay(
     captures: Vec<PathBuf>,
 ) -> Result<ExitCode, AppError> {
     let policy = match policy {
-        Some(p) => Policy::load(p)?,
+        Some(p) => load_policy(lang, p)?,
         None => {
             eprintln!(
                 "{}",
@@ -117,6 +126,14 @@ fn cmd_replay(
     let summary = replay_with_progress(cfg)?;
     report_replay(&summary, lang);
     Ok(if summary.had_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+/// Loads a policy for a run, printing each of its warnings as one line on
+/// standard error: a suspicious policy still runs, but never silently.
+fn load_policy(lang: Lang, path: &Path) -> Result<Policy, AppError> {
+    let policy = Policy::load(path)?;
+    policy_cmd::print_warnings(&policy, lang);
+    Ok(policy)
 }
 
 /// A flag that Ctrl-C (SIGINT) and SIGTERM set, so a replay stops cleanly:
@@ -238,7 +255,7 @@ fn demo_setup(lang: Lang, db: &Path) -> Result<(PathBuf, Policy), AppError> {
         ));
     };
     let capture = dir.join("capture.pcap");
-    let policy = Policy::load(&dir.join("policy.toml"))?;
+    let policy = load_policy(lang, &dir.join("policy.toml"))?;
     if !replaceable_demo_db(db, &capture) {
         return Err(AppError::Usage(match lang {
             Lang::Zh => {

@@ -6,6 +6,7 @@ mod util;
 mod audit;
 mod bad_input;
 mod dashboard;
+mod policy;
 mod public_captures;
 mod runs;
 mod scenarios;

@@ -15,9 +15,13 @@
 mod build;
 mod error;
 mod raw;
+pub mod register;
 #[cfg(test)]
 mod tests;
 mod values;
+mod warning;
+#[cfg(test)]
+mod warning_tests;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -33,6 +37,7 @@ use crate::net::MacAddr;
 use crate::time::Timestamp;
 
 pub use error::{PolicyError, PolicyErrorKind};
+pub use warning::{MANY_PORTS, PolicyWarning, PolicyWarningKind};
 
 /// Roles every policy knows, even without a `[roles]` table.
 pub const BUILTIN_ROLES: [&str; 8] =
@@ -69,6 +74,8 @@ pub struct Policy {
     by_mac: FxHashMap<MacAddr, usize>,
     roles: BTreeMap<String, Role>,
     thresholds: Thresholds,
+    /// Legal but suspicious things in the file, in file order.
+    warnings: Vec<PolicyWarning>,
 }
 
 /// The `[site]` table.
@@ -120,16 +127,25 @@ pub struct Asset {
 /// What devices of one role may do (`[roles.NAME]`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Role {
-    /// TCP/UDP ports devices of this role may answer on.
-    pub may_serve: Vec<u16>,
+    /// TCP/UDP ports devices of this role may answer on, each once. `None`
+    /// when the table does not declare `may_serve`: the services of this
+    /// role's devices are then not checked (`Some(vec![])` means: none).
+    pub may_serve: Option<Vec<u16>>,
     /// Roles this role may send bulk transfers to (each a known role).
     pub may_send_bulk_to: Vec<String>,
 }
 
 impl Role {
-    /// True when devices of this role may answer on `port`.
+    /// True when the role declares `may_serve`, so that a device of this
+    /// role answering on another port is `device.unexpected_service`.
+    pub fn checks_services(&self) -> bool {
+        self.may_serve.is_some()
+    }
+
+    /// True when devices of this role may answer on `port`: it is listed,
+    /// or the role does not declare `may_serve` (services not checked).
     pub fn may_serve_port(&self, port: u16) -> bool {
-        self.may_serve.contains(&port)
+        self.may_serve.as_ref().is_none_or(|ports| ports.contains(&port))
     }
 
     /// True when devices of this role may send bulk transfers to devices of
@@ -201,6 +217,7 @@ impl Policy {
             by_mac: FxHashMap::default(),
             roles: BTreeMap::new(),
             thresholds: Thresholds::default(),
+            warnings: Vec::new(),
         }
     }
 
@@ -272,6 +289,13 @@ impl Policy {
     /// The detector thresholds.
     pub fn thresholds(&self) -> &Thresholds {
         &self.thresholds
+    }
+
+    /// Legal but suspicious things in the file (a role that allows every
+    /// port, a port listed twice, a role nothing uses), in file order. They
+    /// must be shown to the administrator, never dropped.
+    pub fn warnings(&self) -> &[PolicyWarning] {
+        &self.warnings
     }
 
     /// The file it came from (None in inventory mode).

@@ -16,6 +16,7 @@ use super::raw::{RawAsset, RawPolicy, RawRole, RawSite, RawThresholds, RawWorkHo
 use super::values::{
     CidrProblem, normalize_domain, parse_cidr, parse_days, parse_size, parse_time,
 };
+use super::warning::{MANY_PORTS, PolicyWarning, PolicyWarningKind};
 use super::{
     Asset, BUILTIN_ROLES, DEFAULT_TIMEZONE, Policy, Role, Site, Thresholds, WorkHours,
     default_time_zone, lan_contains, resolve_time_zone,
@@ -29,9 +30,13 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Policy, PolicyError> {
     let site = raw.site.ok_or_else(|| PolicyError::whole_file(origin, missing("site", "")))?;
     let (site, time_zone) = source.site(site)?;
     let known_roles = known_roles(&raw.roles);
-    let roles = source.roles(raw.roles, &known_roles)?;
+    let role_spans: BTreeMap<String, Range<usize>> =
+        raw.roles.iter().map(|(name, role)| (name.clone(), role.span())).collect();
+    let (roles, mut warnings) = source.roles(raw.roles, &known_roles)?;
     let (assets, by_mac) = source.assets(raw.asset, &site.lan, &known_roles)?;
     let thresholds = source.thresholds(raw.thresholds)?;
+    warnings.extend(source.unused_roles(&role_spans, &roles, &assets));
+    warnings.sort_by_key(|w| (w.line, w.column));
     Ok(Policy {
         origin: Some(origin.to_owned()),
         site,
@@ -40,6 +45,7 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Policy, PolicyError> {
         by_mac,
         roles,
         thresholds,
+        warnings,
     })
 }
 
@@ -202,21 +208,91 @@ impl Source<'_> {
         })
     }
 
+    /// The `[roles]` tables, and warnings about their port lists.
     fn roles(
         &self,
-        raw: BTreeMap<String, RawRole>,
+        raw: BTreeMap<String, Spanned<RawRole>>,
         known: &BTreeSet<String>,
-    ) -> Result<BTreeMap<String, Role>, PolicyError> {
+    ) -> Result<(BTreeMap<String, Role>, Vec<PolicyWarning>), PolicyError> {
         let mut roles = BTreeMap::new();
+        let mut warnings = Vec::new();
         for (name, role) in raw {
+            let role = role.into_inner();
             let may_send_bulk_to = role
                 .may_send_bulk_to
                 .into_iter()
                 .map(|target| self.bulk_target(&name, target, known))
                 .collect::<Result<_, _>>()?;
-            roles.insert(name, Role { may_serve: role.may_serve, may_send_bulk_to });
+            let may_serve = role.may_serve.map(|ports| self.ports(&name, ports, &mut warnings));
+            roles.insert(name, Role { may_serve, may_send_bulk_to });
         }
-        Ok(roles)
+        Ok((roles, warnings))
+    }
+
+    /// A `may_serve` list, warning about port 0, repeats and lists so long
+    /// that they allow everything.
+    fn ports(
+        &self,
+        role: &str,
+        raw: Spanned<Vec<Spanned<u16>>>,
+        warnings: &mut Vec<PolicyWarning>,
+    ) -> Vec<u16> {
+        let list_span = raw.span();
+        let mut first_seen: BTreeMap<u16, usize> = BTreeMap::new();
+        let mut ports = Vec::with_capacity(raw.get_ref().len());
+        for port in raw.into_inner() {
+            let (span, number) = (port.span(), *port.get_ref());
+            if let Some(&first_line) = first_seen.get(&number) {
+                let kind = PolicyWarningKind::DuplicatePort {
+                    role: role.to_owned(),
+                    port: number,
+                    first_line,
+                };
+                warnings.push(self.warning(span, kind));
+                continue;
+            }
+            if number == 0 {
+                warnings.push(
+                    self.warning(
+                        span.clone(),
+                        PolicyWarningKind::PortZero { role: role.to_owned() },
+                    ),
+                );
+            }
+            first_seen.insert(number, self.line(span));
+            ports.push(number);
+        }
+        if ports.len() > MANY_PORTS {
+            let kind = PolicyWarningKind::ManyPorts { role: role.to_owned(), count: ports.len() };
+            warnings.push(self.warning(list_span, kind));
+        }
+        ports
+    }
+
+    /// A warning at the start of `span`.
+    fn warning(&self, span: Range<usize>, kind: PolicyWarningKind) -> PolicyWarning {
+        let (line, column) = line_column(self.text, span.start);
+        PolicyWarning { origin: self.origin.to_owned(), line, column, kind }
+    }
+
+    /// Roles of the site's own that nothing refers to.
+    fn unused_roles(
+        &self,
+        spans: &BTreeMap<String, Range<usize>>,
+        roles: &BTreeMap<String, Role>,
+        assets: &[Asset],
+    ) -> Vec<PolicyWarning> {
+        let used = |name: &str| {
+            assets.iter().any(|a| a.role == name)
+                || roles.values().any(|r| r.may_send_bulk_to_role(name))
+        };
+        spans
+            .iter()
+            .filter(|(name, _)| !BUILTIN_ROLES.contains(&name.as_str()) && !used(name))
+            .map(|(name, span)| {
+                self.warning(span.clone(), PolicyWarningKind::UnusedRole { role: name.clone() })
+            })
+            .collect()
     }
 
     fn bulk_target(
@@ -247,6 +323,8 @@ impl Source<'_> {
         let mut by_mac: FxHashMap<MacAddr, usize> = FxHashMap::default();
         // Where each registered MAC was written, to point back at it.
         let mut mac_lines = Vec::with_capacity(raw.len());
+        // Each pinned address and the asset (index) it is pinned to.
+        let mut by_ip: FxHashMap<IpAddr, usize> = FxHashMap::default();
         for entry in raw {
             let span = entry.span();
             let entry = entry.into_inner();
@@ -264,7 +342,26 @@ impl Source<'_> {
                 self.non_empty(self.required(entry.name, "name", "[[asset]]", &span)?, "name")?;
             let role =
                 self.asset_role(self.required(entry.role, "role", "[[asset]]", &span)?, known)?;
-            let ip = entry.ip.map(|ip| self.asset_ip(ip, lan)).transpose()?;
+            let ip = match entry.ip {
+                Some(raw_ip) => {
+                    let span = raw_ip.span();
+                    let ip = self.asset_ip(raw_ip, lan)?;
+                    if let Some(&first) = by_ip.get(&ip.to_canonical()) {
+                        let kind = PolicyErrorKind::DuplicateIp {
+                            ip,
+                            first_line: mac_lines.get(first).copied().unwrap_or_default(),
+                            first_name: assets
+                                .get(first)
+                                .map(|a| a.name.clone())
+                                .unwrap_or_default(),
+                        };
+                        return Err(self.error(span, kind));
+                    }
+                    by_ip.insert(ip.to_canonical(), assets.len());
+                    Some(ip)
+                }
+                None => None,
+            };
             by_mac.insert(mac, assets.len());
             mac_lines.push(self.line(mac_value.span()));
             assets.push(Asset {
@@ -365,7 +462,7 @@ impl Source<'_> {
 }
 
 /// The built-in roles and those the file defines.
-fn known_roles(defined: &BTreeMap<String, RawRole>) -> BTreeSet<String> {
+fn known_roles(defined: &BTreeMap<String, Spanned<RawRole>>) -> BTreeSet<String> {
     BUILTIN_ROLES.iter().map(|r| (*r).to_owned()).chain(defined.keys().cloned()).collect()
 }
 

@@ -87,6 +87,17 @@ pub enum PolicyErrorKind {
         /// Name of the first registration.
         first_name: String,
     },
+    /// The same address pinned on two assets (positioned at the second):
+    /// at most one of them can use it, and the other would be reported as
+    /// an address conflict all day.
+    DuplicateIp {
+        /// The address.
+        ip: std::net::IpAddr,
+        /// Line of the first asset pinned to it.
+        first_line: usize,
+        /// Name of the first asset pinned to it.
+        first_name: String,
+    },
     /// Not an IP address.
     BadIp {
         /// The text as written.
@@ -271,6 +282,9 @@ impl PolicyErrorKind {
                     "duplicate asset MAC {mac}: already registered at line {first_line} as {first_name:?}; list each device once"
                 )
             }
+            DuplicateIp { ip, first_line, first_name } => format!(
+                "address {ip} is already pinned to asset {first_name:?} at line {first_line}: two devices cannot share one address; correct one of them"
+            ),
             BadIp { text } => {
                 format!("bad IP address {text:?}: expected an address like 10.20.1.11")
             }
@@ -366,6 +380,9 @@ impl PolicyErrorKind {
                     "资产 MAC {mac} 重复：已在第 {first_line} 行登记为 {first_name:?}；每台设备只能登记一次"
                 )
             }
+            DuplicateIp { ip, first_line, first_name } => format!(
+                "地址 {ip} 已在第 {first_line} 行固定给资产 {first_name:?}：两台设备不能共用一个地址，请更正其中之一"
+            ),
             BadIp { text } => format!("IP 地址 {text:?} 无效：应为 10.20.1.11 这样的地址"),
             AssetIpOffLan { ip, lan } => {
                 format!(

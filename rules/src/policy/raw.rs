@@ -18,7 +18,7 @@ pub(super) struct RawPolicy {
     #[serde(default)]
     pub asset: Vec<Spanned<RawAsset>>,
     #[serde(default)]
-    pub roles: BTreeMap<String, RawRole>,
+    pub roles: BTreeMap<String, Spanned<RawRole>>,
     #[serde(default)]
     pub thresholds: RawThresholds,
 }
@@ -63,8 +63,8 @@ pub(super) struct RawAsset {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a table ([roles.NAME])")]
 pub(super) struct RawRole {
-    #[serde(default)]
-    pub may_serve: Vec<u16>,
+    /// Absent: the role's services are not checked.
+    pub may_serve: Option<Spanned<Vec<Spanned<u16>>>>,
     #[serde(default)]
     pub may_send_bulk_to: Vec<Spanned<String>>,
 }

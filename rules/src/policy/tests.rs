@@ -113,7 +113,10 @@ fn valid_example_loads_completely() {
     let scanner_role = p.role("scanner").unwrap();
     assert!(scanner_role.may_serve_port(9100) && !scanner_role.may_serve_port(80));
     assert!(scanner_role.may_send_bulk_to_role("export"));
-    assert_eq!(p.role("qc").unwrap().may_serve, Vec::<u16>::new());
+    let qc = p.role("qc").unwrap();
+    assert_eq!(qc.may_serve, None, "may_serve not declared");
+    assert!(!qc.checks_services() && qc.may_serve_port(80) && scanner_role.checks_services());
+    assert!(p.warnings().is_empty(), "{:?}", p.warnings());
     assert!(p.is_known_role("printer") && p.is_known_role("qc") && !p.is_known_role("Scanner"));
 
     assert_eq!(
