@@ -62,6 +62,7 @@ pub fn summary(policy: &Policy, lang: Lang) -> String {
     let silence =
         pick(lang, format!("{} 分钟", t.silence_minutes), format!("{} minutes", t.silence_minutes));
     item(&mut out, lang, lang.pick("静默告警", "silence"), &silence);
+    item(&mut out, lang, lang.pick("设备表上限", "device table"), &t.max_devices.to_string());
     let warnings = policy.warnings().len();
     if warnings > 0 {
         let _ = writeln!(

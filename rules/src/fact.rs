@@ -29,6 +29,14 @@ pub enum Fact {
         /// When the latest appeared.
         ts: Timestamp,
     },
+    /// The device table reached the policy's `max_devices`: new MACs are
+    /// counted from now on, not kept. Stated once.
+    DeviceTableFull {
+        /// The limit.
+        max_devices: u32,
+        /// When the first MAC was turned away.
+        ts: Timestamp,
+    },
     /// A device used an address for the first time.
     AddressBound {
         /// The device.
@@ -125,6 +133,7 @@ impl Fact {
             | Fact::RouterSignal { ts, .. }
             | Fact::NewDeviceRate { ts, .. }
             | Fact::ArpAnomaly { ts, .. }
+            | Fact::DeviceTableFull { ts, .. }
             | Fact::FingerprintChanged { ts, .. } => *ts,
             Fact::NameRequested(r) => r.ts,
             Fact::DhcpLease(l) => l.ts,

@@ -166,6 +166,9 @@ pub struct Thresholds {
     /// Minutes without frames in working hours that count as a blind spot
     /// (default 10).
     pub silence_minutes: u32,
+    /// Devices the sensor keeps in its table (default 65 536): a MAC flood
+    /// cannot exhaust its memory; frames of further new MACs are counted.
+    pub max_devices: u32,
 }
 
 impl Default for Thresholds {
@@ -174,6 +177,7 @@ impl Default for Thresholds {
             bulk_transfer_bytes: 200 * 1024 * 1024,
             new_macs_per_minute: 20,
             silence_minutes: 10,
+            max_devices: 65_536,
         }
     }
 }

@@ -116,7 +116,7 @@ impl Pipeline {
             self.decode_stats.count(reason);
         }
         if let Some(reason) = self.observer.observe(&decoded, frame.ts, wire_len)
-            && !frame.is_snapped()
+            && !(reason.is_payload() && frame.is_snapped())
         {
             self.decode_stats.count(reason);
         }
@@ -166,6 +166,7 @@ impl Pipeline {
                 | Fact::AddressConflict { .. }
                 | Fact::RouterSignal { .. }
                 | Fact::NewDeviceRate { .. }
+                | Fact::DeviceTableFull { .. }
                 | Fact::NewFlow(_)
                 | Fact::FlowAnswered { .. }
                 | Fact::NameRequested(_)

@@ -9,8 +9,10 @@
 //!
 //! Fires when a new device makes the count of devices first seen in the
 //! trailing minute exceed the policy's `thresholds.new_macs_per_minute`
-//! (default 20). One alert for the site; the evidence keeps the highest
-//! count seen.
+//! (default 20), and when the device table reaches `thresholds.max_devices`
+//! (the sensor then counts the frames of further new MACs instead of
+//! keeping them). One alert for the site; the evidence keeps the highest
+//! count seen and whether the table filled.
 //!
 //! Known false positives: the first minutes of watching a large LAN, when
 //! every device is new; set the threshold above the number of devices that
@@ -46,15 +48,17 @@ pub static INFO: KindInfo = KindInfo {
 };
 
 fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
-    let Fact::NewDeviceRate { in_last_minute, ts } = *fact else {
-        return None;
-    };
     let limit = policy.thresholds().new_macs_per_minute;
-    if in_last_minute <= limit {
-        return None;
-    }
-    let Value::Object(evidence) = json!({ "peak_per_minute": in_last_minute, "limit": limit })
-    else {
+    let (evidence, ts) = match *fact {
+        Fact::NewDeviceRate { in_last_minute, ts } if in_last_minute > limit => {
+            (json!({ "peak_per_minute": in_last_minute, "limit": limit }), ts)
+        }
+        Fact::DeviceTableFull { max_devices, ts } => {
+            (json!({ "table_full": max_devices, "limit": limit }), ts)
+        }
+        _ => return None,
+    };
+    let Value::Object(evidence) = evidence else {
         return None;
     };
     Some(Finding {
@@ -66,8 +70,11 @@ fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
     })
 }
 
-fn merge(into: &mut Evidence, new: Evidence) {
+fn merge(into: &mut Evidence, mut new: Evidence) {
     let peak = |e: &Evidence| e.get("peak_per_minute").and_then(Value::as_u64).unwrap_or(0);
+    if let Some(full) = new.remove("table_full") {
+        into.insert("table_full".to_owned(), full);
+    }
     if peak(&new) >= peak(into) {
         into.extend(new);
     }
@@ -76,9 +83,18 @@ fn merge(into: &mut Evidence, new: Evidence) {
 fn message(_subject: &Subject, evidence: &Evidence, lang: Lang) -> String {
     let peak = evidence.get("peak_per_minute").and_then(Value::as_u64).unwrap_or(0);
     let limit = evidence.get("limit").and_then(Value::as_u64).unwrap_or(0);
-    match lang {
-        Lang::Zh => format!("一分钟内出现 {peak} 个新 MAC 地址（策略上限 {limit}）"),
-        Lang::En => format!("{peak} new MAC addresses within a minute (the policy allows {limit})"),
+    let full = evidence.get("table_full").and_then(Value::as_u64);
+    match (lang, full) {
+        (Lang::Zh, None) => format!("一分钟内出现 {peak} 个新 MAC 地址（策略上限 {limit}）"),
+        (Lang::Zh, Some(n)) => format!(
+            "一分钟内出现 {peak} 个新 MAC 地址（策略上限 {limit}）；设备表已满 {n} 台，新 MAC 只计数不记录"
+        ),
+        (Lang::En, None) => {
+            format!("{peak} new MAC addresses within a minute (the policy allows {limit})")
+        }
+        (Lang::En, Some(n)) => format!(
+            "{peak} new MAC addresses within a minute (the policy allows {limit}); the device table is full at {n}, further MACs are counted, not kept"
+        ),
     }
 }
 
@@ -105,6 +121,21 @@ mod tests {
             message(&Subject::default(), &evidence, Lang::En),
             "35 new MAC addresses within a minute (the policy allows 20)"
         );
+    }
+
+    #[test]
+    fn a_full_device_table_fires_and_joins_the_flood_alert() {
+        let p = Policy::inventory();
+        let full = Fact::DeviceTableFull { max_devices: 500, ts: Timestamp::from_secs(9) };
+        let mut evidence = check(&rate(40), &p).unwrap().evidence;
+        merge(&mut evidence, check(&full, &p).expect("fires").evidence);
+        merge(&mut evidence, check(&rate(30), &p).unwrap().evidence);
+        assert_eq!(
+            (evidence["peak_per_minute"].as_u64(), evidence["table_full"].as_u64()),
+            (Some(40), Some(500))
+        );
+        let en = message(&Subject::default(), &evidence, Lang::En);
+        assert!(en.contains("full at 500"), "{en}");
     }
 
     #[test]

@@ -428,7 +428,9 @@ impl Source<'_> {
         let silence_minutes = self
             .positive(raw.silence_minutes, "silence_minutes")?
             .unwrap_or(defaults.silence_minutes);
-        Ok(Thresholds { bulk_transfer_bytes, new_macs_per_minute, silence_minutes })
+        let max_devices =
+            self.positive(raw.max_devices, "max_devices")?.unwrap_or(defaults.max_devices);
+        Ok(Thresholds { bulk_transfer_bytes, new_macs_per_minute, silence_minutes, max_devices })
     }
 
     /// `bulk_transfer`: a size with a unit, or an integer of bytes.

@@ -77,4 +77,5 @@ pub(super) struct RawThresholds {
     pub bulk_transfer: Option<Spanned<toml::Value>>,
     pub new_macs_per_minute: Option<Spanned<u32>>,
     pub silence_minutes: Option<Spanned<u32>>,
+    pub max_devices: Option<Spanned<u32>>,
 }

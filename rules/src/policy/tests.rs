@@ -121,7 +121,12 @@ fn valid_example_loads_completely() {
 
     assert_eq!(
         *p.thresholds(),
-        Thresholds { bulk_transfer_bytes: 1 << 30, new_macs_per_minute: 30, silence_minutes: 5 }
+        Thresholds {
+            bulk_transfer_bytes: 1 << 30,
+            new_macs_per_minute: 30,
+            silence_minutes: 5,
+            max_devices: 65_536,
+        }
     );
 }
 

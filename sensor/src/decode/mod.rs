@@ -82,11 +82,14 @@ pub enum DecodeError {
     DhcpMalformed,
     /// An HTTP request head that does not parse.
     HttpMalformed,
+    /// A frame from a new MAC when the device table was full (the policy's
+    /// `max_devices`): its sender is not kept.
+    DeviceTableFull,
 }
 
 impl DecodeError {
     /// Every reason, in the order of [`DecodeStats`].
-    pub const ALL: [DecodeError; 15] = [
+    pub const ALL: [DecodeError; 16] = [
         DecodeError::Empty,
         DecodeError::LinkTruncated,
         DecodeError::VlanTruncated,
@@ -102,6 +105,7 @@ impl DecodeError {
         DecodeError::DnsMalformed,
         DecodeError::DhcpMalformed,
         DecodeError::HttpMalformed,
+        DecodeError::DeviceTableFull,
     ];
 
     /// Stable name for records and `gapwatch stats`.
@@ -122,7 +126,17 @@ impl DecodeError {
             DecodeError::DnsMalformed => "dns_malformed",
             DecodeError::DhcpMalformed => "dhcp_malformed",
             DecodeError::HttpMalformed => "http_malformed",
+            DecodeError::DeviceTableFull => "device_table_full",
         }
+    }
+
+    /// True for an application payload that did not parse: no error when
+    /// the capture's snap length cut the payload.
+    pub fn is_payload(self) -> bool {
+        matches!(
+            self,
+            DecodeError::DnsMalformed | DecodeError::DhcpMalformed | DecodeError::HttpMalformed
+        )
     }
 
     fn index(self) -> usize {

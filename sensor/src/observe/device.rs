@@ -54,9 +54,10 @@ pub struct Device {
     dirty: bool,
 }
 
-/// Devices by MAC.
-#[derive(Default)]
+/// Devices by MAC, at most `max_devices` of them.
 pub struct DeviceTable {
+    max_devices: usize,
+    full_reported: bool,
     index: FxHashMap<MacAddr, u32>,
     devices: Vec<Device>,
     /// The device that last began using each address.
@@ -67,7 +68,26 @@ pub struct DeviceTable {
     dirty: Vec<u32>,
 }
 
+impl Default for DeviceTable {
+    fn default() -> DeviceTable {
+        DeviceTable::with_limit(usize::MAX)
+    }
+}
+
 impl DeviceTable {
+    /// A table keeping at most `max_devices` devices.
+    pub fn with_limit(max_devices: usize) -> DeviceTable {
+        DeviceTable {
+            max_devices,
+            full_reported: false,
+            index: FxHashMap::default(),
+            devices: Vec::new(),
+            owners: FxHashMap::default(),
+            recent_new: VecDeque::new(),
+            dirty: Vec::new(),
+        }
+    }
+
     /// Number of devices.
     pub fn len(&self) -> usize {
         self.devices.len()
@@ -88,10 +108,26 @@ impl DeviceTable {
         self.devices.iter()
     }
 
-    /// Counts a frame sent by `mac`; creates the device (a fact) on its first.
-    pub fn sent(&mut self, mac: MacAddr, ts: Timestamp, bytes: u64, facts: &mut Vec<Fact>) -> u32 {
+    /// Counts a frame sent by `mac`; creates the device (a fact) on its
+    /// first. None when `mac` is new and the table is full (the first time,
+    /// a fact).
+    pub fn sent(
+        &mut self,
+        mac: MacAddr,
+        ts: Timestamp,
+        bytes: u64,
+        facts: &mut Vec<Fact>,
+    ) -> Option<u32> {
         let i = match self.index.get(&mac) {
             Some(&i) => i,
+            None if self.devices.len() >= self.max_devices => {
+                if !self.full_reported {
+                    self.full_reported = true;
+                    let max_devices = u32::try_from(self.max_devices).unwrap_or(u32::MAX);
+                    facts.push(Fact::DeviceTableFull { max_devices, ts });
+                }
+                return None;
+            }
             None => {
                 let vendor = crate::oui::vendor(mac);
                 let i = self.devices.len() as u32;
@@ -124,7 +160,7 @@ impl DeviceTable {
         let d = self.touch(i, ts);
         d.packets_sent += 1;
         d.bytes_sent += bytes;
-        i
+        Some(i)
     }
 
     /// Counts a unicast frame to `mac`, if it is a known device.

@@ -47,6 +47,15 @@ impl Lan {
         self.see_ms(bytes, secs * 1000)
     }
 
+    /// Observes `bytes` at `BASE + secs`; returns the device-table facts.
+    fn obs_all(&mut self, bytes: &[u8], secs: i64) -> Vec<Fact> {
+        let ts = Timestamp::from_secs(BASE + secs);
+        let frame =
+            Frame { ts, link: LinkType::ETHERNET, data: bytes, orig_len: bytes.len() as u32 };
+        self.errors.extend(self.obs.observe(&decode(&frame), ts, frame.wire_len()));
+        self.obs.facts().filter(|f| matches!(f, Fact::DeviceTableFull { .. })).collect()
+    }
+
     /// Same at `BASE` + `ms` milliseconds.
     fn see_ms(&mut self, bytes: &[u8], ms: i64) -> Vec<Fact> {
         let ts = Timestamp::from_nanos((BASE * 1000 + ms) * 1_000_000);
@@ -294,4 +303,30 @@ fn a_mac_that_brings_in_or_takes_out_off_lan_traffic_is_a_router() {
         matches!(&signals[..], [Fact::RouterSignal { signal: RouterSignal::SourcesOffLan, mac: Some(m), .. }] if *m == other),
         "{signals:?}"
     );
+}
+
+#[test]
+fn the_device_table_stays_within_max_devices_and_counts_the_rest() {
+    let policy = Policy::parse(
+        "[site]\nlan = [\"10.20.0.0/16\"]\n[thresholds]\nmax_devices = 3\n",
+        "p.toml",
+    )
+    .unwrap();
+    let mut lan = Lan { obs: Observer::new(policy), errors: Vec::new() };
+    let mut full = Vec::new();
+    for n in 1..=5u8 {
+        let frame = frames::udp(&ends(n, 200), 40000, 9, b"x");
+        full.extend(lan.obs_all(&frame, i64::from(n)));
+    }
+    assert_eq!(lan.obs.devices().len(), 3);
+    assert_eq!(
+        full,
+        [Fact::DeviceTableFull { max_devices: 3, ts: Timestamp::from_secs(BASE + 4) }],
+        "stated once"
+    );
+    assert_eq!(lan.errors, [DecodeError::DeviceTableFull, DecodeError::DeviceTableFull]);
+    // A known device is still counted.
+    lan.obs_all(&frames::udp(&ends(1, 200), 40000, 9, b"x"), 6);
+    assert_eq!(lan.obs.devices().get(mac(1)).unwrap().packets_sent, 2);
+    assert_eq!(lan.errors.len(), 2);
 }

@@ -40,7 +40,7 @@ impl Observer {
     /// An observer of the LAN declared in `policy`.
     pub fn new(policy: Policy) -> Observer {
         Observer {
-            devices: DeviceTable::default(),
+            devices: DeviceTable::with_limit(policy.thresholds().max_devices as usize),
             flows: FlowTable::default(),
             arp: ArpWatch::default(),
             app: AppObserver::default(),
@@ -79,7 +79,8 @@ impl Observer {
         // it is on the wire: it becomes a device, flagged by its address.
         // An all-zero source is a capture artefact (loopback), not a device.
         let sender = d.src_mac.filter(|m| !m.is_zero());
-        let device = sender.map(|mac| self.devices.sent(mac, ts, wire_len, &mut self.facts));
+        let device = sender.and_then(|mac| self.devices.sent(mac, ts, wire_len, &mut self.facts));
+        let turned_away = sender.is_some() && device.is_none();
         if let Some(dst) = d.dst_mac.filter(|m| !m.is_multicast()) {
             self.devices.received(dst, ts, wire_len);
         }
@@ -148,13 +149,14 @@ impl Observer {
                         payload: ip.payload,
                         ts,
                     };
-                    return self.app.observe(&segment, &mut self.facts);
+                    let unreadable = self.app.observe(&segment, &mut self.facts);
+                    return unreadable.or(turned_away.then_some(DecodeError::DeviceTableFull));
                 }
             }
             Net::None => {}
         }
         self.flows.advance(ts, &mut self.facts);
-        None
+        turned_away.then_some(DecodeError::DeviceTableFull)
     }
 
     /// Reads what the flow table just learned (facts from `from` on) for
