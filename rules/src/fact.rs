@@ -88,6 +88,14 @@ pub enum Fact {
         /// The answer's packet time.
         at: Timestamp,
     },
+    /// The first datagram of a UDP flow has the shape of a tunnel
+    /// protocol's first message (whatever the port).
+    TunnelPayload {
+        /// The flow, as it began.
+        flow: FlowStart,
+        /// The protocol, e.g. `WireGuard`.
+        tunnel: &'static str,
+    },
     /// A device asked for a host name (first time for this client, server
     /// and name).
     NameRequested(NameRequest),
@@ -139,6 +147,7 @@ impl Fact {
             Fact::DhcpLease(l) => l.ts,
             Fact::NewFlow(f) => f.ts,
             Fact::FlowAnswered { at, .. } => *at,
+            Fact::TunnelPayload { flow, .. } => flow.ts,
             Fact::FlowEnded(f) => f.last_seen,
             Fact::HourlyVolume(v) => v.hour,
         }

@@ -170,6 +170,7 @@ impl Pipeline {
                 | Fact::NewFlow(_)
                 | Fact::FlowAnswered { .. }
                 | Fact::NameRequested(_)
+                | Fact::TunnelPayload { .. }
                 | Fact::DhcpLease(_)
                 | Fact::ArpAnomaly { .. }
                 | Fact::FingerprintChanged { .. }

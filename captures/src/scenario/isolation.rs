@@ -238,26 +238,36 @@ pub fn tunnel() -> Scenario {
     let mut data = vec![4u8, 0, 0, 0];
     data.resize(128, 0x11);
     tr.at(ms(wg_at, 40), frames::udp(&ws.to(&gw), sport, 51_820, &data));
+    // 11:10 OpenVPN moved to UDP 443 to pass for web traffic: a client's
+    // hard reset (session id, no acknowledgements, packet id 0).
+    let ovpn_at = ms(local(11, 10, 0), 505);
+    let mut reset = vec![0x38];
+    reset.extend_from_slice(&rng.next_u64().to_be_bytes());
+    reset.extend_from_slice(&[0, 0, 0, 0, 0]);
+    let ovpn_port = rng.ephemeral_port();
+    tr.at(ovpn_at, frames::udp(&ws.to(&gw), ovpn_port, 443, &reset));
 
     let assets =
         [Asset::of(&ws, "质检工作站-01", "workstation"), Asset::of(&gw, "网络测试盒", "other")];
     let policy = policy_toml("Every device is registered.", "10.20.0.0/16", &assets);
     Scenario::new(
         "tunnel",
-        "A workstation tunnels to a LAN box with a 4G modem: GRE, then WireGuard",
+        "A workstation tunnels to a LAN box with a 4G modem: GRE, WireGuard, then OpenVPN on UDP 443",
         "\
 WS-01 (10.20.1.21) exchanges GRE packets (IP protocol 47) with 10.20.1.99, a registered box that also has a
-4G modem, and five minutes later a WireGuard handshake and data on UDP 51820. Both ends are on the LAN,
-but the tunnel carries another network: route.tunnel on WS-01 with count 2 (two tunnel flows).
+4G modem, and five minutes later a WireGuard handshake and data on UDP 51820. At 11:10 it starts OpenVPN on
+UDP 443, where only the shape of its first datagram gives it away. Both ends are on the LAN, but the tunnel
+carries another network: route.tunnel on WS-01 with count 3 (three tunnel flows).
 
 WS-01（10.20.1.21）与 10.20.1.99（已登记、另带 4G 模块的盒子）互发 GRE 报文（IP 协议号 47），五分钟后又在 UDP
-51820 上完成 WireGuard 握手并发送数据。两端都在本网，但隧道承载着另一个网络：WS-01 上的 route.tunnel，计数 2。
+51820 上完成 WireGuard 握手并发送数据。11:10 它又在 UDP 443 上启动 OpenVPN，只能从首个数据报的格式认出。两端都在
+本网，但隧道承载着另一个网络：WS-01 上的 route.tunnel，计数 3。
 "
         .to_string(),
         Some(policy),
         SNAPLEN,
         tr.recs,
-        vec![ExpectedAlert::tunnel(ws.mac, ws.ip, gre_at, wg_at, 2)],
+        vec![ExpectedAlert::tunnel(ws.mac, ws.ip, gre_at, ovpn_at, 3)],
     )
 }
 
@@ -294,6 +304,11 @@ pub fn tunnel_lookalike() -> Scenario {
     let mut ntp = vec![0x23u8];
     ntp.resize(48, 0);
     tr.at(ms(q, 900), frames::udp(&ws.to(&fs), 51_820, 123, &ntp));
+    // A QUIC-style datagram to UDP 443 on FS01: a port a tunnel may hide
+    // on, but not a tunnel's first message.
+    let mut quic = vec![0xc3, 0, 0, 0, 1, 8];
+    quic.resize(1200, 0x3c);
+    tr.at(ms(q, 1100), frames::udp(&ws.to(&fs), 52_443, 443, &quic));
     // Pings.
     for seq in 1..=2u16 {
         let at = ms(q, 1500 + 1000 * i64::from(seq));
@@ -311,11 +326,13 @@ pub fn tunnel_lookalike() -> Scenario {
         "Tunnel port numbers as clients' ephemeral ports, and ordinary protocols: no tunnel",
         "\
 WS-01 queries FS01's DNS from source port 4500 (IPsec NAT-T's number), opens SMB from client port 1194
-(OpenVPN's), sends NTP from source port 51820 (WireGuard's) and pings FS01. A tunnel is told by its IP
-protocol or by the port of the side that answers, so none of these is one: silent.
+(OpenVPN's), sends NTP from source port 51820 (WireGuard's), a QUIC-style datagram to UDP 443, and pings
+FS01. A tunnel is told by its IP protocol, by the port of the side that answers, or by the shape of its
+first datagram, so none of these is one: silent.
 
 WS-01 从源端口 4500（IPsec NAT-T 的端口号）向 FS01 查询 DNS，从客户端端口 1194（OpenVPN 的端口号）建立 SMB 连接，
-从源端口 51820（WireGuard 的端口号）发送 NTP，并 ping FS01。隧道按 IP 协议号或应答方端口识别，以上都不是隧道：
+从源端口 51820（WireGuard 的端口号）发送 NTP，向 UDP 443 发送 QUIC 式数据报，并 ping FS01。隧道按 IP 协议号、应答方端口
+或首个数据报的格式识别，以上都不是隧道：
 不告警。
 "
         .to_string(),

@@ -6,13 +6,15 @@
 //! Teredo) joins it to another network through whatever carries the
 //! tunnel — even between two LAN hosts, when one of them has a way out.
 //!
-//! Fires once per new flow that is a tunnel by its IP protocol number, or
-//! by the well-known port of its responder. One alert per initiating
-//! device; the evidence lists the tunnels.
+//! Fires once per new flow that is a tunnel by its IP protocol number, by
+//! the well-known port of its responder, or — on any other port — by the
+//! shape of its first datagram (WireGuard, IKE, L2TP, OpenVPN, IPv6 in
+//! UDP; see the sensor's `app::tunnel`). One alert per initiating device;
+//! the evidence lists the tunnels.
 //!
-//! Known limits: a tunnel on an unusual port is not recognised (payload
-//! shapes are not read yet); a LAN service deliberately run on one of these
-//! ports (e.g. an IKE responder) fires, and should be removed.
+//! Known limits: TCP tunnels on unusual ports (OpenVPN over TCP 443) are
+//! not recognised; a LAN service deliberately run on one of the ports
+//! (e.g. an IKE responder) fires, and should be removed.
 
 use serde_json::{Value, json};
 
@@ -80,10 +82,16 @@ fn tunnel(proto: u8, port: u16) -> Option<&'static str> {
 }
 
 fn check(fact: &Fact, _policy: &Policy) -> Option<Finding> {
-    let Fact::NewFlow(flow) = fact else {
-        return None;
+    let (flow, name) = match fact {
+        Fact::NewFlow(flow) => (flow, tunnel(flow.proto, flow.responder.port)?),
+        // A flow the port already told is reported once, by its port.
+        Fact::TunnelPayload { flow, tunnel: name }
+            if tunnel(flow.proto, flow.responder.port).is_none() =>
+        {
+            (flow, *name)
+        }
+        _ => return None,
     };
-    let name = tunnel(flow.proto, flow.responder.port)?;
     let Value::Object(evidence) =
         json!({ "tunnels": [format!("{name} {}", endpoint(flow.proto, &flow.responder))] })
     else {
@@ -108,6 +116,35 @@ fn message(subject: &Subject, evidence: &Evidence, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{subject} 建立了隧道：{tunnels}"),
         Lang::En => format!("{subject} opened a tunnel: {tunnels}"),
+    }
+}
+
+#[cfg(test)]
+mod payload_tests {
+    use super::*;
+    use crate::fact::{Endpoint, FlowStart};
+    use crate::time::Timestamp;
+
+    fn flow(proto: u8, port: u16) -> FlowStart {
+        let ep = |ip: &str, port| Endpoint { mac: None, ip: ip.parse().unwrap(), port };
+        FlowStart {
+            proto,
+            initiator: ep("10.20.1.21", 50000),
+            responder: ep("10.20.1.99", port),
+            ts: Timestamp::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn a_tunnel_shape_on_another_port_fires_once_per_flow() {
+        let p = Policy::inventory();
+        let shaped = Fact::TunnelPayload { flow: flow(UDP, 443), tunnel: "OpenVPN" };
+        let found = check(&shaped, &p).expect("fires");
+        assert_eq!(found.evidence["tunnels"][0], "OpenVPN 10.20.1.99:443/udp");
+        // On its own port the flow was already reported by NewFlow.
+        let on_port = Fact::TunnelPayload { flow: flow(UDP, 51820), tunnel: "WireGuard" };
+        assert!(check(&Fact::NewFlow(flow(UDP, 51820)), &p).is_some());
+        assert!(check(&on_port, &p).is_none());
     }
 }
 

@@ -9,3 +9,4 @@
 pub mod dhcp;
 pub mod dns;
 pub mod http;
+pub mod tunnel;

@@ -25,6 +25,8 @@ pub use device::{Address, Device, DeviceTable};
 pub use flow::{FlowPacket, FlowTable};
 use gateway::Gateways;
 
+const UDP: u8 = 17;
+
 /// The device and flow tables, and the facts learned since last drained.
 pub struct Observer {
     devices: DeviceTable,
@@ -141,7 +143,7 @@ impl Observer {
                     };
                     let before = self.facts.len();
                     self.flows.update(&packet, &mut self.facts);
-                    self.flow_facts(before);
+                    self.flow_facts(before, ip.payload);
                     let segment = Segment {
                         proto: ip.proto,
                         src: packet.src,
@@ -160,11 +162,19 @@ impl Observer {
     }
 
     /// Reads what the flow table just learned (facts from `from` on) for
-    /// routers seen by their traffic.
-    fn flow_facts(&mut self, from: usize) {
+    /// routers seen by their traffic, and a new UDP flow's first `payload`
+    /// for the shape of a tunnel.
+    fn flow_facts(&mut self, from: usize, payload: &[u8]) {
         for i in from..self.facts.len() {
             match self.facts[i] {
-                Fact::NewFlow(flow) => self.gateways.new_flow(&flow, &self.policy, &mut self.facts),
+                Fact::NewFlow(flow) => {
+                    self.gateways.new_flow(&flow, &self.policy, &mut self.facts);
+                    if flow.proto == UDP
+                        && let Some(tunnel) = crate::app::tunnel::first_datagram(payload)
+                    {
+                        self.facts.push(Fact::TunnelPayload { flow, tunnel });
+                    }
+                }
                 Fact::FlowAnswered { flow, at, .. } => {
                     self.gateways.answered(&flow, at, &self.policy, &mut self.facts)
                 }
