@@ -14,6 +14,9 @@
 //!   process, records discarded (what the database costs on top);
 //! - `gapwatch replay`: the release binary, capture → SQLite, as a user
 //!   runs it, in a child process so its peak RSS is its own;
+//! - `replay, no detection`: the same with the detectors skipped (the
+//!   hidden `--no-detection`), run alternately with the row above so
+//!   both see the same machine: what detection costs;
 //! - the same replay over the first fifth of the packets (same traffic,
 //!   same rate, a fifth as long), to show that memory does not grow with
 //!   capture length.
@@ -155,6 +158,11 @@ fn pipeline_loop(path: &Path) -> f64 {
 
 /// Seconds and peak RSS (KiB) of `gapwatch replay` into a fresh database.
 fn gapwatch_replay(path: &Path, dir: &Path) -> (f64, u64) {
+    gapwatch_replay_with(path, dir, &[])
+}
+
+/// The same with `extra` flags for `replay`.
+fn gapwatch_replay_with(path: &Path, dir: &Path, extra: &[&str]) -> (f64, u64) {
     let db = dir.join("bench.db");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
@@ -164,7 +172,9 @@ fn gapwatch_replay(path: &Path, dir: &Path) -> (f64, u64) {
         .args(["-f", "%M", "-o"])
         .arg(dir.join("rss.txt"))
         .arg(env!("CARGO_BIN_EXE_gapwatch"))
-        .args(["--lang", "en", "replay", "--db"])
+        .args(["--lang", "en", "replay"])
+        .args(extra)
+        .arg("--db")
         .arg(&db)
         .arg(path)
         .stderr(std::process::Stdio::null())
@@ -209,10 +219,18 @@ fn main() {
     row("gapwatch reader loop", parser, packets, bytes, None);
     let pipeline = median((0..a.runs).map(|_| pipeline_loop(&full)).collect());
     row("pipeline, no database", pipeline, packets, bytes, None);
-    let runs: Vec<(f64, u64)> = (0..a.runs).map(|_| gapwatch_replay(&full, &dir)).collect();
+    // With and without detection, alternately: a noisy machine slows both.
+    let (mut runs, mut bare) = (Vec::new(), Vec::new());
+    for _ in 0..a.runs {
+        runs.push(gapwatch_replay(&full, &dir));
+        bare.push(gapwatch_replay_with(&full, &dir, &["--no-detection"]));
+    }
     let replay = median(runs.iter().map(|r| r.0).collect());
     let rss = runs.iter().map(|r| r.1).max().unwrap_or(0);
     row("gapwatch replay", replay, packets, bytes, Some(rss));
+    let no_detection = median(bare.iter().map(|r| r.0).collect());
+    let bare_rss = bare.iter().map(|r| r.1).max().unwrap_or(0);
+    row("replay, no detection", no_detection, packets, bytes, Some(bare_rss));
     let (_, small_packets, small_bytes) = libpcap_loop(&fifth);
     let small: Vec<(f64, u64)> = (0..a.runs).map(|_| gapwatch_replay(&fifth, &dir)).collect();
     let small_secs = median(small.iter().map(|r| r.0).collect());
@@ -224,5 +242,9 @@ fn main() {
         libpcap / parser,
         rss as f64 / 1024.0,
         small_rss as f64 / 1024.0
+    );
+    println!(
+        "detection adds {:+.1} % to replay time (median {replay:.2} s with, {no_detection:.2} s without)",
+        (replay / no_detection - 1.0) * 100.0
     );
 }

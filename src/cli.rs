@@ -94,6 +94,10 @@ pub enum Command {
         /// Capture files, read as one stream in packet-time order.
         #[arg(required = true, value_name = "CAPTURE")]
         captures: Vec<PathBuf>,
+        /// Skip the detectors (the replay benchmark measures what they
+        /// cost); never for real use: no alert is raised.
+        #[arg(long, hide = true)]
+        no_detection: bool,
     },
     /// Replay the bundled demo day into a fresh database and watch it on the
     /// dashboard (in a terminal; otherwise print what was found).

@@ -41,8 +41,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let lang = cli.lang;
     match cli.command {
-        Command::Replay { policy, db, jsonl, captures } => {
-            cmd_replay(lang, policy.as_deref(), &db, jsonl, captures)
+        Command::Replay { policy, db, jsonl, captures, no_detection } => {
+            cmd_replay(lang, policy.as_deref(), &db, jsonl, captures, !no_detection)
         }
         Command::Demo { db, speed, print, officer } => {
             let dashboard =
@@ -89,6 +89,7 @@ fn cmd_replay(
     db: &Path,
     jsonl: Option<PathBuf>,
     captures: Vec<PathBuf>,
+    detection: bool,
 ) -> Result<ExitCode, AppError> {
     let policy = match policy {
         Some(p) => load_policy(lang, p)?,
@@ -122,6 +123,7 @@ fn cmd_replay(
         jsonl,
         stop: stop_on_signals(),
         pace: None,
+        detection,
     };
     let summary = replay_with_progress(cfg)?;
     report_replay(&summary, lang);
@@ -280,6 +282,7 @@ fn cmd_demo(lang: Lang, db: &Path) -> Result<ExitCode, AppError> {
         jsonl: None,
         stop: stop_on_signals(),
         pace: None,
+        detection: true,
     })?;
     report_replay(&summary, lang);
     let conn = record::open_read_only(db)?;
@@ -328,6 +331,7 @@ fn cmd_demo_dashboard(
         jsonl: None,
         stop: Arc::clone(&stop),
         pace: Some(speed),
+        detection: true,
     };
     let replaying = std::thread::spawn(move || replay::replay(cfg, |_, _| {}));
     // The dashboard opens once the replay has created the database.

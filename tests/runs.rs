@@ -27,6 +27,7 @@ fn a_stopped_replay_records_what_it_read_and_is_not_replayed_again() {
         // As if Ctrl-C came at once: the replay stops at its first check.
         stop: Arc::new(AtomicBool::new(true)),
         pace: None,
+        detection: true,
     };
     let summary = library::replay(cfg, |_, _| {}).unwrap();
     let FileOutcome::Stopped { packets, error } = &summary.files[0].1 else {
@@ -140,4 +141,24 @@ fn every_frame_is_counted_in_its_minute() {
     assert_eq!(misaligned, 0);
     // 08:00 to 18:00: minutes with traffic, most of the ten hours.
     assert!((300..=601).contains(&minutes), "{minutes} minutes");
+}
+
+#[test]
+fn the_benchmarks_detection_switch_observes_the_same_and_raises_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = scenario("demo");
+    let (policy, capture) = (demo.join("policy.toml"), demo.join("capture.pcap"));
+    let with = tmp.path().join("with.db");
+    ok(replay(&with, Some(&policy), &[&capture]));
+    let without = tmp.path().join("without.db");
+    let args = ["replay", "--no-detection", "--policy"];
+    ok(gapwatch(args.iter().map(std::path::PathBuf::from).chain([
+        policy.clone(),
+        "--db".into(),
+        without.clone(),
+        capture.clone(),
+    ])));
+    assert!(!list(&with, "alerts").as_array().unwrap().is_empty());
+    assert_eq!(list(&without, "alerts"), serde_json::json!([]));
+    assert_eq!(list(&with, "devices"), list(&without, "devices"));
 }

@@ -52,6 +52,7 @@ pub struct Totals {
 pub struct Pipeline {
     observer: Observer,
     engine: Engine,
+    detection: bool,
     decode_stats: DecodeStats,
     totals: Totals,
     batch: Vec<Record>,
@@ -71,6 +72,7 @@ impl Pipeline {
         Pipeline {
             observer: Observer::new(policy.clone()),
             engine: Engine::new(policy),
+            detection: true,
             decode_stats: DecodeStats::default(),
             totals: Totals::default(),
             batch: Vec::new(),
@@ -79,6 +81,12 @@ impl Pipeline {
             next_flush: None,
             next_device_flush: None,
         }
+    }
+
+    /// Turns the detectors off (or on again): the benchmark measures what
+    /// they cost against the same replay without them.
+    pub fn set_detection(&mut self, on: bool) {
+        self.detection = on;
     }
 
     /// The observation tables.
@@ -158,7 +166,9 @@ impl Pipeline {
 
     fn take_facts(&mut self) {
         for fact in self.observer.facts() {
-            self.engine.on_fact(&fact);
+            if self.detection {
+                self.engine.on_fact(&fact);
+            }
             match fact {
                 Fact::HourlyVolume(v) => self.batch.push(Record::Volume(v)),
                 Fact::NewDevice { .. }

@@ -46,6 +46,9 @@ pub struct ReplayConfig {
     /// pipeline goes. Only the pacing waits on the clock; detection sees
     /// packet time alone.
     pub pace: Option<f64>,
+    /// Run the detectors (always, but for the benchmark that measures
+    /// what they cost).
+    pub detection: bool,
 }
 
 /// Holds a replay back to a multiple of packet time.
@@ -271,6 +274,7 @@ pub fn replay(
         let mut recorder = Recorder::start(conn, &cfg.db, &cfg.policy, &claims, cfg.jsonl)?;
         summary.run_id = Some(recorder.run_id());
         let mut pipeline = Pipeline::new(cfg.policy);
+        pipeline.set_detection(cfg.detection);
         let mut merged = MergedSource::new(sources);
         let mut read = 0u64;
         // MergedSource keeps file errors aside: next_frame itself never fails.

@@ -48,6 +48,7 @@ fn fill(db: &Path) {
         jsonl: None,
         stop: Arc::new(AtomicBool::new(false)),
         pace: None,
+        detection: true,
     };
     replay(cfg, |_, _| {}).unwrap();
 }
@@ -194,6 +195,7 @@ fn a_dashboard_reading_never_blocks_the_writer() {
         jsonl: None,
         stop: Arc::new(AtomicBool::new(false)),
         pace: None,
+        detection: true,
     };
     let summary = replay(cfg, |_, _| {}).expect("the writer is never blocked by a reader");
     assert!(!summary.had_errors());
