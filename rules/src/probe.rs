@@ -6,9 +6,30 @@
 //! LAN a request for one of these names shows a device configured as if it
 //! were on the internet.
 
+use std::sync::LazyLock;
+
 use crate::Lang;
 
 const TABLE: &str = include_str!("../data/probes.tsv");
+
+/// The table, read once: names are looked up for every new name a device
+/// asks for.
+static PROBES: LazyLock<Vec<Probe>> = LazyLock::new(|| {
+    TABLE
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            let probe = Probe {
+                domain: cols.next()?,
+                who: cols.next()?,
+                what_zh: cols.next()?,
+                what_en: cols.next()?,
+            };
+            cols.next().is_none().then_some(probe)
+        })
+        .collect()
+});
 
 /// One entry of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,16 +54,7 @@ impl Probe {
 /// Every entry, in file order (lines that are not four tab-separated
 /// fields are left out; a test holds the file to that shape).
 pub fn table() -> impl Iterator<Item = Probe> {
-    TABLE.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).filter_map(|line| {
-        let mut cols = line.split('\t');
-        let probe = Probe {
-            domain: cols.next()?,
-            who: cols.next()?,
-            what_zh: cols.next()?,
-            what_en: cols.next()?,
-        };
-        cols.next().is_none().then_some(probe)
-    })
+    PROBES.iter().copied()
 }
 
 /// The entry `name` falls under, if any (ASCII case-insensitive, a trailing
