@@ -66,3 +66,76 @@ fn an_internet_connected_capture_shows_offlan_traffic() {
     let destinations = phone["evidence"]["destinations"].as_array().unwrap();
     assert!(destinations.iter().any(|d| d == "216.239.35.8:123/udp"), "{destinations:?}");
 }
+
+/// The alert kinds a public capture raises in inventory mode.
+fn kinds_raised(dir: &std::path::Path, file: &str) -> std::collections::BTreeSet<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    ok(replay(&db, None, &[&dir.join(file)]));
+    let alerts = list(&db, "alerts");
+    alerts.as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn real_tunnels_router_messages_and_dhcp_servers_are_found() {
+    let Some(dir) = public_dir() else {
+        return;
+    };
+    let expect = [
+        ("ndpi__4in4tunnel.pcap", "route.tunnel"),
+        ("ndpi__6in4tunnel.pcap", "route.tunnel"),
+        ("ndpi__gre.pcapng", "route.tunnel"),
+        ("ndpi__ipsec_isakmp_esp.pcap", "route.tunnel"),
+        ("ndpi__openvpn.pcap", "route.tunnel"),
+        ("ndpi__pptp.pcap", "route.tunnel"),
+        ("ndpi__teredo.pcap", "route.tunnel"),
+        ("ndpi__wireguard.pcap", "route.tunnel"),
+        ("suricata-verify__ikev1-isakmp-main-mode.pcap", "route.tunnel"),
+        ("tcpdump__espudp1.pcap", "route.tunnel"),
+        ("tcpdump__ikev2four.pcap", "route.tunnel"),
+        ("tcpdump__l2tp-avp-overflow.pcap", "route.tunnel"),
+        ("tcpdump__various_gre.pcap", "route.tunnel"),
+        ("zeek__gre-pptp.pcap", "route.tunnel"),
+        ("tcpdump__icmpv6-ra-pref64.pcap", "route.ipv6_router_advertisement"),
+        ("zeek__icmp6-router-advert.pcap", "route.ipv6_router_advertisement"),
+        // Home routers and a lab server handing out a gateway.
+        ("ndpi__android.pcap", "route.rogue_dhcp"),
+        ("zeek__dhcp.pcap", "route.rogue_dhcp"),
+        ("tcpdump__dhcp-rfc3004.pcap", "route.rogue_dhcp"),
+        ("chrissanders-packets__dhcp_nolease_initialization.pcapng", "route.rogue_dhcp"),
+        // A phone on home Wi-Fi: its connectivity checks, its names, its router.
+        ("ndpi__android.pcap", "route.connectivity_probe"),
+        ("ndpi__android.pcap", "route.external_dns"),
+        ("ndpi__android.pcap", "route.router_present"),
+    ];
+    for (file, kind) in expect {
+        let raised = kinds_raised(&dir, file);
+        assert!(raised.contains(kind), "{file}: {kind} expected, raised {raised:?}");
+    }
+}
+
+#[test]
+fn local_only_captures_raise_no_route_alert() {
+    let Some(dir) = public_dir() else {
+        return;
+    };
+    // Name services, discovery, file sharing and link-layer chatter that
+    // never leave the segment.
+    for file in [
+        "ndpi__netbios.pcap",
+        "zeek__mdns.pcap",
+        "suricata-verify__llmnr-udp_input.pcap",
+        "ndpi__ssdp-m-search-ua.pcap",
+        "ndpi__smb_deletefile.pcap",
+        "zeek__smb2readwrite.pcap",
+        "zeek__arp-who-has.pcap",
+        "tcpdump__LLDP_and_CDP.pcap",
+        "zeek__cdp-v1.pcap",
+        "ndpi__rsync.pcap",
+        "ndpi__ubntac2.pcap",
+    ] {
+        let raised = kinds_raised(&dir, file);
+        let route: Vec<_> = raised.iter().filter(|k| k.starts_with("route.")).collect();
+        assert!(route.is_empty(), "{file}: {route:?}");
+    }
+}

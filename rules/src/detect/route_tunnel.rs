@@ -42,7 +42,7 @@ const BY_PROTOCOL: [(u8, &str); 7] = [
 ];
 
 /// Tunnels by transport and responder port.
-const BY_PORT: [(u8, u16, &str); 8] = [
+const BY_PORT: [(u8, u16, &str); 11] = [
     (UDP, 500, "IKE"),
     (UDP, 4500, "IPsec NAT-T"),
     (UDP, 1194, "OpenVPN"),
@@ -51,6 +51,9 @@ const BY_PORT: [(u8, u16, &str); 8] = [
     (UDP, 1701, "L2TP"),
     (TCP, 1723, "PPTP"),
     (UDP, 3544, "Teredo"),
+    (UDP, 4789, "VXLAN"),
+    (UDP, 8472, "VXLAN"),
+    (UDP, 6081, "Geneve"),
 ];
 
 /// The catalog entry.

@@ -55,12 +55,24 @@ fn is_l2tp_control(p: &[u8]) -> bool {
 }
 
 /// A client's hard reset (v2 or v3, key id 0): a session id, then an empty
-/// acknowledgement list and message packet id 0 at the end.
+/// acknowledgement list and message packet id 0 at the end — 14 bytes, or
+/// with `tls-auth` an HMAC (SHA-1, SHA-256 or SHA-512) and the replay
+/// packet id 1 between them. The exact lengths and the packet id keep RPC
+/// calls (whose AUTH_NULL verifier also ends in zeros) out.
 fn is_openvpn_reset(p: &[u8]) -> bool {
-    matches!(p.first(), Some(0x38 | 0x50))
-        && (14..=128).contains(&p.len())
-        && p[1..9] != [0; 8]
-        && p[p.len() - 5..] == [0; 5]
+    if !matches!(p.first(), Some(0x38 | 0x50)) || p.len() < 14 || p[1..9] == [0; 8] {
+        return false;
+    }
+    let tail_empty = p[p.len() - 5..] == [0; 5];
+    match p.len() {
+        14 => tail_empty,
+        // opcode, session id, HMAC, packet id, time, ack length, message id
+        42 | 54 | 86 => {
+            let hmac = p.len() - 1 - 8 - 4 - 4 - 1 - 4;
+            tail_empty && p[9 + hmac..13 + hmac] == [0, 0, 0, 1]
+        }
+        _ => false,
+    }
 }
 
 /// A whole IPv6 packet: version 6 and a payload length that fills the
@@ -107,6 +119,19 @@ mod tests {
     }
 
     #[test]
+    fn openvpn_with_tls_auth_is_told_too() {
+        // SHA-1 HMAC: opcode, session id, 20-byte HMAC, packet id 1, time,
+        // no acknowledgements, message id 0.
+        let mut p = vec![0x38, 9, 8, 7, 6, 5, 4, 3, 2];
+        p.extend_from_slice(&[0xab; 20]);
+        p.extend_from_slice(&[0, 0, 0, 1, 0x5f, 0x00, 0x10, 0x20, 0, 0, 0, 0, 0]);
+        assert_eq!(p.len(), 42);
+        assert_eq!(first_datagram(&p), Some("OpenVPN"));
+        p[32] = 2;
+        assert_eq!(first_datagram(&p), None, "replay packet id 2 is not a first message");
+    }
+
+    #[test]
     fn each_tunnel_is_told_by_its_first_datagram() {
         assert_eq!(first_datagram(&wireguard()), Some("WireGuard"));
         assert_eq!(first_datagram(&ike()), Some("IKE"));
@@ -126,6 +151,11 @@ mod tests {
         let mut p = openvpn();
         p[13] = 1;
         assert_eq!(first_datagram(&p), None, "message packet id 1");
+        // An RPC call (NFS NULL, AUTH_NULL) whose xid starts with 0x38.
+        let mut rpc = vec![0x38, 0x21, 0x7a, 0x10, 0, 0, 0, 0, 0, 0, 0, 2];
+        rpc.extend_from_slice(&[0, 1, 0x86, 0xa3, 0, 0, 0, 3, 0, 0, 0, 0]);
+        rpc.extend_from_slice(&[0; 16]);
+        assert_eq!(first_datagram(&rpc), None, "RPC call");
         let mut p = ipv6();
         p.push(0);
         assert_eq!(first_datagram(&p), None, "IPv6 length does not fill it");
