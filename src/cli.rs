@@ -126,6 +126,13 @@ pub enum Command {
     },
     /// List the devices seen.
     Devices(ListArgs),
+    /// Everything known of one device: its row and every clue it gave.
+    Device {
+        /// Its MAC, in any usual notation (aa:bb:cc:dd:ee:ff, aa-bb-…, aabb.ccdd.eeff).
+        mac: String,
+        #[command(flatten)]
+        list: ListArgs,
+    },
     /// List the largest flows.
     Flows {
         #[command(flatten)]

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use clap::Parser;
-use gapwatch_rules::{Lang, Policy};
+use gapwatch_rules::{Lang, MacAddr, Policy};
 use gapwatch_sensor::record::{self, audit, query};
 use gapwatch_sensor::replay::{self, FileOutcome, ReplayConfig, ReplaySummary};
 
@@ -60,6 +60,31 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
         Command::Devices(args) => {
             list(&args, |conn| Ok(output::devices(&query::devices(conn)?, args.format, lang)))
         }
+        Command::Device { mac, list: args } => list(&args, |conn| {
+            let wanted: MacAddr = mac.parse().map_err(|_| {
+                AppError::Usage(match lang {
+                    Lang::Zh => format!("“{mac}”不是 MAC 地址：请写成 aa:bb:cc:dd:ee:ff"),
+                    Lang::En => {
+                        format!("\"{mac}\" is not a MAC address: write it as aa:bb:cc:dd:ee:ff")
+                    }
+                })
+            })?;
+            let wanted = wanted.to_string();
+            let devices = query::devices(conn)?;
+            let Some(device) = devices.into_iter().find(|d| d.mac == wanted) else {
+                let db = args.db.display();
+                return Err(AppError::Usage(match lang {
+                    Lang::Zh => format!(
+                        "{db} 中没有设备 {wanted}：用 gapwatch devices --db {db} 查看全部设备"
+                    ),
+                    Lang::En => {
+                        format!("no device {wanted} in {db}: gapwatch devices --db {db} lists them")
+                    }
+                }));
+            };
+            let clues = query::device_clues(conn, &wanted)?;
+            Ok(output::device(&device, &clues, args.format, lang))
+        }),
         Command::Flows { list: args, limit } => {
             let limit = limit.unwrap_or(if args.format == Format::Table { 50 } else { 0 });
             list(&args, |conn| Ok(output::flows(&query::flows(conn, limit)?, args.format, lang)))

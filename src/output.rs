@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use comfy_table::{ContentArrangement, Table, presets};
 use gapwatch_rules::{Alert, Lang, Timestamp};
 use gapwatch_sensor::record::audit::Action;
-use gapwatch_sensor::record::query::{DeviceInfo, FlowInfo, Stats};
+use gapwatch_sensor::record::query::{ClueInfo, DeviceInfo, FlowInfo, Stats};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -71,6 +71,7 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                 "bytes_received",
                 "locally_administered",
                 "multicast",
+                "hostnames",
             ],
             rows.iter().map(|d| {
                 vec![
@@ -89,6 +90,7 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                     d.bytes_received.to_string(),
                     d.locally_administered.to_string(),
                     d.multicast.to_string(),
+                    d.hostnames.join(";"),
                 ]
             }),
         ),
@@ -100,6 +102,7 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                     "已登记",
                     "名称",
                     "角色",
+                    "主机名",
                     "地址",
                     "首次出现",
                     "最近出现",
@@ -112,6 +115,7 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                     "registered",
                     "name",
                     "role",
+                    "host name",
                     "addresses",
                     "first seen",
                     "last seen",
@@ -136,6 +140,7 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                     yes_no(d.registered, lang).to_string(),
                     or_dash(&d.name),
                     or_dash(&d.role),
+                    d.hostnames.first().cloned().unwrap_or_else(|| "-".into()),
                     addrs.join(" "),
                     d.first_seen.clone(),
                     d.last_seen.clone(),
@@ -144,6 +149,48 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                 ]);
             }
             format!("{t}\n")
+        }
+    }
+}
+
+/// One device and every clue it gave.
+pub fn device(d: &DeviceInfo, clues: &[ClueInfo], format: Format, lang: Lang) -> String {
+    match format {
+        Format::Json => {
+            let mut value = serde_json::to_value(d).unwrap_or_default();
+            if let Some(object) = value.as_object_mut() {
+                object.insert("clues".into(), serde_json::to_value(clues).unwrap_or_default());
+            }
+            json(&value)
+        }
+        Format::Csv => csv(
+            &["kind", "value", "first_seen", "last_seen"],
+            clues.iter().map(|c| {
+                vec![c.kind.clone(), c.value.clone(), c.first_seen.clone(), c.last_seen.clone()]
+            }),
+        ),
+        Format::Table => {
+            let mut out = devices(std::slice::from_ref(d), Format::Table, lang);
+            if clues.is_empty() {
+                out.push_str(
+                    lang.pick("（该设备没有自报信息）\n", "(no clues from this device)\n"),
+                );
+                return out;
+            }
+            let mut t = table(match lang {
+                Lang::Zh => vec!["线索", "值", "首次", "最近"],
+                Lang::En => vec!["clue", "value", "first seen", "last seen"],
+            });
+            for c in clues {
+                t.add_row(vec![
+                    c.kind.clone(),
+                    c.value.clone(),
+                    c.first_seen.clone(),
+                    c.last_seen.clone(),
+                ]);
+            }
+            out.push_str(&format!("{t}\n"));
+            out
         }
     }
 }

@@ -228,3 +228,40 @@ fn committed_captures_are_what_the_generator_writes() {
         }
     }
 }
+
+#[test]
+fn demo_devices_name_themselves_and_one_device_shows_every_clue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("gw.db");
+    replay_scenario(&scenario("demo"), &db);
+    let devices = list(&db, "devices");
+    let hostnames = |mac: &str| -> Value {
+        let d = devices.as_array().unwrap().iter().find(|d| d["mac"] == mac).unwrap();
+        d["hostnames"].clone()
+    };
+    // DHCP clients name themselves; the static scanners do not.
+    assert_eq!(hostnames("a4:8c:db:5f:90:c7"), json!(["LAPTOP-K3V9T2QD"]));
+    assert_eq!(hostnames("30:05:5c:8a:41:2f"), json!(["BRN30055C8A412F"]));
+    assert_eq!(hostnames("7e:c4:2a:5d:91:03"), json!(["iPhone"]));
+    assert_eq!(hostnames("00:80:17:6b:0e:11"), json!([]));
+
+    let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    let db_arg = db.to_str().unwrap();
+    let one = ok(gapwatch(["device", "A4-8C-DB-5F-90-C7", "--db", db_arg, "--format", "json"]));
+    let one: Value = serde_json::from_str(&text(&one)).unwrap();
+    assert_eq!(one["mac"], "a4:8c:db:5f:90:c7");
+    let clues: Vec<(String, String)> = one["clues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["kind"].as_str().unwrap().to_owned(), c["value"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(clues.contains(&("dhcp.vendor_class".into(), "MSFT 5.0".into())), "{clues:?}");
+    assert!(clues.iter().any(|(k, v)| k == "dhcp.prl" && v.starts_with("1,3,6,15")), "{clues:?}");
+
+    let missing = gapwatch(["device", "02:00:00:00:00:99", "--db", db_arg, "--lang", "en"]);
+    let err = fails_cleanly(&missing);
+    assert!(err.contains("no device 02:00:00:00:00:99") && err.contains("gapwatch devices"), "{err}");
+    let bad = gapwatch(["device", "not-a-mac", "--db", db_arg, "--lang", "en"]);
+    assert!(fails_cleanly(&bad).contains("is not a MAC address"));
+}

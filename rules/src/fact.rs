@@ -101,6 +101,9 @@ pub enum Fact {
     NameRequested(NameRequest),
     /// A DHCP server offered or acknowledged a lease.
     DhcpLease(DhcpLease),
+    /// Something a device said about itself — a host name, a vendor class,
+    /// the options it asks for — first time for this device, kind and value.
+    Clue(Clue),
     /// ARP that rewrites someone else's mapping, or that no one asked for.
     ArpAnomaly {
         /// The sending device.
@@ -145,6 +148,7 @@ impl Fact {
             | Fact::FingerprintChanged { ts, .. } => *ts,
             Fact::NameRequested(r) => r.ts,
             Fact::DhcpLease(l) => l.ts,
+            Fact::Clue(c) => c.ts,
             Fact::NewFlow(f) => f.ts,
             Fact::FlowAnswered { at, .. } => *at,
             Fact::TunnelPayload { flow, .. } => flow.ts,
@@ -266,6 +270,62 @@ pub struct NameRequest {
     /// How it was asked.
     pub via: NameVia,
     /// When.
+    pub ts: Timestamp,
+}
+
+/// What kind of thing a [`Clue`] says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClueKind {
+    /// DHCP option 12.
+    DhcpHostName,
+    /// DHCP option 81, the client's fully qualified domain name.
+    DhcpFqdn,
+    /// DHCP option 60 (e.g. `MSFT 5.0`, `android-dhcp-13`).
+    DhcpVendorClass,
+    /// DHCP option 55, the parameter request list in order (`1,3,6,15`):
+    /// the classic DHCP fingerprint of a stack.
+    DhcpParameterList,
+    /// DHCP option 61, the client identifier (hex).
+    DhcpClientId,
+}
+
+impl ClueKind {
+    /// Every kind.
+    pub const ALL: [ClueKind; 5] = [
+        ClueKind::DhcpHostName,
+        ClueKind::DhcpFqdn,
+        ClueKind::DhcpVendorClass,
+        ClueKind::DhcpParameterList,
+        ClueKind::DhcpClientId,
+    ];
+
+    /// Stable name for records (`dhcp.hostname`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClueKind::DhcpHostName => "dhcp.hostname",
+            ClueKind::DhcpFqdn => "dhcp.fqdn",
+            ClueKind::DhcpVendorClass => "dhcp.vendor_class",
+            ClueKind::DhcpParameterList => "dhcp.prl",
+            ClueKind::DhcpClientId => "dhcp.client_id",
+        }
+    }
+
+    /// True for kinds that name the host.
+    pub fn is_host_name(self) -> bool {
+        matches!(self, ClueKind::DhcpHostName | ClueKind::DhcpFqdn)
+    }
+}
+
+/// Something a device said about itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clue {
+    /// The device.
+    pub mac: MacAddr,
+    /// What it is.
+    pub kind: ClueKind,
+    /// The value, as text (printable; other bytes shown as `?`).
+    pub value: String,
+    /// When first seen.
     pub ts: Timestamp,
 }
 

@@ -171,6 +171,7 @@ impl Pipeline {
             }
             match fact {
                 Fact::HourlyVolume(v) => self.batch.push(Record::Volume(v)),
+                Fact::Clue(c) => self.batch.push(Record::Clue(c)),
                 Fact::NewDevice { .. }
                 | Fact::AddressBound { .. }
                 | Fact::AddressConflict { .. }

@@ -28,6 +28,14 @@ pub mod option {
     pub const DNS_SERVERS: u8 = 6;
     /// Host name.
     pub const HOST_NAME: u8 = 12;
+    /// Parameter request list.
+    pub const PARAMETER_LIST: u8 = 55;
+    /// Vendor class identifier.
+    pub const VENDOR_CLASS: u8 = 60;
+    /// Client identifier.
+    pub const CLIENT_ID: u8 = 61;
+    /// Client FQDN (RFC 4702).
+    pub const CLIENT_FQDN: u8 = 81;
     /// Option overload.
     pub const OVERLOAD: u8 = 52;
     /// Message type.

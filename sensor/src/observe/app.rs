@@ -9,7 +9,9 @@
 
 use std::hash::{Hash, Hasher};
 
-use gapwatch_rules::fact::{DhcpLease, DhcpMessage, Endpoint, NameRequest, NameVia, RouterSignal};
+use gapwatch_rules::fact::{
+    Clue, ClueKind, DhcpLease, DhcpMessage, Endpoint, NameRequest, NameVia, RouterSignal,
+};
 use gapwatch_rules::{Fact, MacAddr, Timestamp};
 use rustc_hash::{FxHashSet, FxHasher};
 
@@ -20,6 +22,9 @@ const TCP: u8 = 6;
 const UDP: u8 = 17;
 const DNS_PORT: u16 = 53;
 const DHCP_SERVER_PORT: u16 = 67;
+const DHCP_CLIENT_PORT: u16 = 68;
+/// Longest clue value kept (a host name is at most 255 bytes).
+const MAX_CLUE_LEN: usize = 255;
 const DHCPV6_CLIENT_PORT: u16 = 546;
 const DHCPV6_SERVER_PORT: u16 = 547;
 /// DHCPv6 message types a server sends to configure a client.
@@ -34,6 +39,8 @@ const NAMES_REMEMBERED: usize = 1 << 16;
 pub struct AppObserver {
     /// Hashes of (client, server, how, name) already reported.
     names_seen: FxHashSet<u64>,
+    /// Hashes of (device, kind, value) of clues already reported.
+    clues_seen: FxHashSet<u64>,
     /// Scratch space for a DNS name being read.
     name: dns::Name,
 }
@@ -71,6 +78,7 @@ impl AppObserver {
                 _ => None,
             },
             (UDP, DHCP_SERVER_PORT, _) => dhcp_server(seg, facts),
+            (UDP, DHCP_CLIENT_PORT, DHCP_SERVER_PORT) => self.dhcp_client(seg, facts),
             (UDP, DHCPV6_SERVER_PORT, DHCPV6_CLIENT_PORT) => {
                 if let Some(&(DHCPV6_ADVERTISE | DHCPV6_REPLY)) = seg.payload.first() {
                     facts.push(Fact::RouterSignal {
@@ -105,6 +113,44 @@ impl AppObserver {
         let name = self.name.as_str();
         if !name.is_empty() {
             report(&mut self.names_seen, seg, NameVia::Dns, name.as_bytes(), facts);
+        }
+        None
+    }
+
+    /// A client's DISCOVER, REQUEST or INFORM: what it says about itself,
+    /// on the MAC in the message (a relay forwards it from its own).
+    fn dhcp_client(&mut self, seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> {
+        let Ok(p) = dhcp::Packet::new_checked(seg.payload) else {
+            return Some(DecodeError::DhcpMalformed);
+        };
+        let mac = p.client_mac().map(MacAddr).or(seg.src.mac)?;
+        if p.op() != 1 {
+            return None;
+        }
+        for option in p.options() {
+            let Ok((code, data)) = option else {
+                return Some(DecodeError::DhcpMalformed);
+            };
+            let kind = match code {
+                dhcp::option::HOST_NAME => ClueKind::DhcpHostName,
+                dhcp::option::CLIENT_FQDN => ClueKind::DhcpFqdn,
+                dhcp::option::VENDOR_CLASS => ClueKind::DhcpVendorClass,
+                dhcp::option::PARAMETER_LIST => ClueKind::DhcpParameterList,
+                dhcp::option::CLIENT_ID => ClueKind::DhcpClientId,
+                _ => continue,
+            };
+            let mut h = FxHasher::default();
+            (mac, kind, data).hash(&mut h);
+            if self.clues_seen.len() >= NAMES_REMEMBERED {
+                self.clues_seen.clear();
+            }
+            if !self.clues_seen.insert(h.finish()) {
+                continue;
+            }
+            let value = clue_text(kind, data);
+            if !value.is_empty() {
+                facts.push(Fact::Clue(Clue { mac, kind, value, ts: seg.ts }));
+            }
         }
         None
     }
@@ -189,4 +235,44 @@ fn dhcp_server(seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> 
         }));
     }
     None
+}
+
+/// A clue's value as text: names and vendor classes as printable text (NULs
+/// at the end dropped, other bytes `?`), the parameter list as its option
+/// numbers, the client id in hex, the FQDN's name (ASCII or DNS wire form).
+fn clue_text(kind: ClueKind, data: &[u8]) -> String {
+    match kind {
+        ClueKind::DhcpParameterList => {
+            data.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")
+        }
+        ClueKind::DhcpClientId => {
+            data.iter().take(64).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
+        }
+        ClueKind::DhcpFqdn => {
+            // Flags, two obsolete RCODE bytes, then the name; the E flag
+            // (0x04) says the name is in DNS wire form.
+            let (Some(&flags), Some(name)) = (data.first(), data.get(3..)) else {
+                return String::new();
+            };
+            if flags & 0x04 != 0 {
+                let mut out = dns::Name::default();
+                match dns::read_name(name, 0, &mut out) {
+                    Ok(_) => out.as_str().to_owned(),
+                    Err(_) => String::new(),
+                }
+            } else {
+                printable(name)
+            }
+        }
+        ClueKind::DhcpHostName | ClueKind::DhcpVendorClass => printable(data),
+    }
+}
+
+/// Printable ASCII and UTF-8 text kept, control bytes `?`, trailing NULs
+/// and spaces dropped, at most [`MAX_CLUE_LEN`] bytes read.
+fn printable(data: &[u8]) -> String {
+    let data = &data[..data.len().min(MAX_CLUE_LEN)];
+    let text = String::from_utf8_lossy(data);
+    let text = text.trim_end_matches(['\0', ' ']);
+    text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
 }

@@ -56,6 +56,15 @@ impl Lan {
         self.obs.facts().filter(|f| matches!(f, Fact::DeviceTableFull { .. })).collect()
     }
 
+    /// Observes `bytes` at `BASE + secs`; returns the clues.
+    fn see_clues(&mut self, bytes: &[u8], secs: i64) -> Vec<Fact> {
+        let ts = Timestamp::from_secs(BASE + secs);
+        let frame =
+            Frame { ts, link: LinkType::ETHERNET, data: bytes, orig_len: bytes.len() as u32 };
+        self.errors.extend(self.obs.observe(&decode(&frame), ts, frame.wire_len()));
+        self.obs.facts().filter(|f| matches!(f, Fact::Clue(_))).collect()
+    }
+
     /// Same at `BASE` + `ms` milliseconds.
     fn see_ms(&mut self, bytes: &[u8], ms: i64) -> Vec<Fact> {
         let ts = Timestamp::from_nanos((BASE * 1000 + ms) * 1_000_000);
@@ -329,4 +338,67 @@ fn the_device_table_stays_within_max_devices_and_counts_the_rest() {
     lan.obs_all(&frames::udp(&ends(1, 200), 40000, 9, b"x"), 6);
     assert_eq!(lan.obs.devices().get(mac(1)).unwrap().packets_sent, 2);
     assert_eq!(lan.errors.len(), 2);
+}
+
+#[test]
+fn a_dhcp_client_says_its_name_class_and_fingerprint_once() {
+    use gapwatch_rules::fact::{Clue, ClueKind};
+    let mut lan = Lan::new();
+    let client = dhcp::Client::windows(mac(7), "WS-07");
+    let clues = |facts: Vec<Fact>| -> Vec<(ClueKind, String)> {
+        facts
+            .into_iter()
+            .filter_map(|f| match f {
+                Fact::Clue(Clue { kind, value, mac: m, .. }) if m == mac(7) => Some((kind, value)),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut got = clues(lan.see_clues(&frames::dhcp_client(&client.discover(1, 0, None)), 1));
+    got.sort_by_key(|(k, _)| k.as_str());
+    assert_eq!(
+        got,
+        [
+            (ClueKind::DhcpClientId, "01:00:1b:21:00:00:07".to_owned()),
+            (ClueKind::DhcpHostName, "WS-07".to_owned()),
+            (ClueKind::DhcpParameterList, "1,3,6,15,31,33,43,44,46,47,119,121,249,252".to_owned()),
+            (ClueKind::DhcpVendorClass, "MSFT 5.0".to_owned()),
+        ]
+    );
+    // The REQUEST repeats them: nothing new.
+    let request = client.request(1, 0, ip(7), ip(1));
+    assert!(clues(lan.see_clues(&frames::dhcp_client(&request), 2)).is_empty());
+}
+
+#[test]
+fn fqdn_clues_read_both_encodings_and_relayed_requests_name_the_client() {
+    use gapwatch_rules::fact::{Clue, ClueKind};
+    let mut lan = Lan::new();
+    let mut msg = dhcp::Client::windows(mac(7), "WS-07").discover(2, 0, None);
+    msg.options.retain(|(code, _)| *code == 53);
+    // ASCII form (E flag clear), then DNS wire form (E flag set).
+    msg.options.push((81, b"\x00\x00\x00ws-07.dig.local".to_vec()));
+    let relay = Ends::new(mac(1), ip(1), mac(2), ip(2)).ttl(64);
+    let frame = frames::udp(&relay, 68, 67, &msg.encode());
+    let facts = lan.see_clues(&frame, 1);
+    assert!(
+        matches!(&facts[..], [Fact::Clue(Clue { mac: m, kind: ClueKind::DhcpFqdn, value, .. })]
+            if *m == mac(7) && value == "ws-07.dig.local"),
+        "{facts:?}"
+    );
+    msg.options.retain(|(code, _)| *code == 53);
+    msg.options.push((81, b"\x04\x00\x00\x05ws-08\x03dig\x05local\x00".to_vec()));
+    let facts = lan.see_clues(&frames::dhcp_client(&msg), 2);
+    assert!(
+        matches!(&facts[..], [Fact::Clue(Clue { kind: ClueKind::DhcpFqdn, value, .. })] if value == "ws-08.dig.local"),
+        "{facts:?}"
+    );
+    // Control bytes in a host name are shown, not passed on.
+    msg.options.retain(|(code, _)| *code == 53);
+    msg.options.push((12, b"evil\x1b[31m\x00\x00".to_vec()));
+    let facts = lan.see_clues(&frames::dhcp_client(&msg), 3);
+    assert!(
+        matches!(&facts[..], [Fact::Clue(Clue { value, .. })] if value == "evil?[31m"),
+        "{facts:?}"
+    );
 }

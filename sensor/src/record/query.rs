@@ -27,6 +27,8 @@ pub struct DeviceInfo {
     pub name: Option<String>,
     /// Registered role.
     pub role: Option<String>,
+    /// Host names it gave itself (DHCP options 12 and 81), first first.
+    pub hostnames: Vec<String>,
     /// IPv4 addresses used.
     pub ipv4: Vec<String>,
     /// IPv6 addresses used.
@@ -59,6 +61,10 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
     )?;
     let mut addrs =
         conn.prepare("SELECT ip FROM addresses WHERE mac = ?1 ORDER BY first_seen, ip")?;
+    let mut names = conn.prepare(
+        "SELECT value FROM clues WHERE mac = ?1 AND kind IN ('dhcp.hostname', 'dhcp.fqdn')
+         ORDER BY first_seen, kind, value",
+    )?;
     let rows = stmt.query_map([], |r| {
         let mac: String = r.get(0)?;
         let parsed: MacAddr = mac.parse().unwrap_or_default();
@@ -67,6 +73,7 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
             registered: r.get(2)?,
             name: r.get(3)?,
             role: r.get(4)?,
+            hostnames: Vec::new(),
             ipv4: Vec::new(),
             ipv6: Vec::new(),
             first_seen: rfc3339(r.get(5)?),
@@ -90,9 +97,45 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
                 _ => d.ipv4.push(ip),
             }
         }
+        for name in names.query_map(params![d.mac], |r| r.get::<_, String>(0))? {
+            let name = name?;
+            if !d.hostnames.contains(&name) {
+                d.hostnames.push(name);
+            }
+        }
         out.push(d);
     }
     Ok(out)
+}
+
+/// One thing a device said about itself, as listed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClueInfo {
+    /// What it is, e.g. `dhcp.hostname`.
+    pub kind: String,
+    /// The value.
+    pub value: String,
+    /// First reported, RFC 3339 UTC.
+    pub first_seen: String,
+    /// Last reported.
+    pub last_seen: String,
+}
+
+/// Everything `mac` said about itself, by kind, then first seen.
+pub fn device_clues(conn: &Connection, mac: &str) -> rusqlite::Result<Vec<ClueInfo>> {
+    let mut stmt = conn.prepare(
+        "SELECT kind, value, first_seen, last_seen FROM clues WHERE mac = ?1
+         ORDER BY kind, first_seen, value",
+    )?;
+    let rows = stmt.query_map(params![mac], |r| {
+        Ok(ClueInfo {
+            kind: r.get(0)?,
+            value: r.get(1)?,
+            first_seen: rfc3339(r.get(2)?),
+            last_seen: rfc3339(r.get(3)?),
+        })
+    })?;
+    rows.collect()
 }
 
 /// An hour of traffic between an initiator and a service, as listed.

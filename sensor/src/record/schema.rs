@@ -5,7 +5,7 @@
 //! gapwatch is refused rather than misread.
 
 /// Migrations in order: `MIGRATIONS[i]` takes version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -166,4 +166,17 @@ CREATE TABLE export_ledger (
 -- The site a run watched, so times are shown in its zone.
 ALTER TABLE runs ADD COLUMN site TEXT;
 ALTER TABLE runs ADD COLUMN timezone TEXT;            -- IANA name
+"#;
+
+/// Version 3: what devices say about themselves, each clue once per device,
+/// kind and value, with when it was first and last reported.
+const V3: &str = r#"
+CREATE TABLE clues (
+    mac         TEXT NOT NULL,
+    kind        TEXT NOT NULL,              -- e.g. 'dhcp.hostname', 'dhcp.prl'
+    value       TEXT NOT NULL,
+    first_seen  INTEGER NOT NULL,           -- packet time, ns
+    last_seen   INTEGER NOT NULL,
+    PRIMARY KEY (mac, kind, value)
+) WITHOUT ROWID;
 "#;

@@ -104,6 +104,8 @@ pub enum Record {
     Alert(AlertUpdate),
     /// Frames heard in one minute of packet time.
     Traffic(MinuteTraffic),
+    /// Something a device said about itself.
+    Clue(gapwatch_rules::fact::Clue),
     /// The run is over.
     RunFinished(RunReport),
 }
@@ -292,6 +294,14 @@ impl Writer {
                         t.bytes as i64
                     ])?;
                 }
+                Record::Clue(c) => {
+                    rows.upsert_clue.execute(params![
+                        c.mac.text().as_str(),
+                        c.kind.as_str(),
+                        c.value,
+                        ns(c.ts)
+                    ])?;
+                }
                 Record::RunFinished(r) => write_run(&tx, self.run_id, r)?,
             }
         }
@@ -339,6 +349,7 @@ struct RowStatements<'tx> {
     upsert_address: rusqlite::CachedStatement<'tx>,
     add_traffic: rusqlite::CachedStatement<'tx>,
     add_ledger: rusqlite::CachedStatement<'tx>,
+    upsert_clue: rusqlite::CachedStatement<'tx>,
 }
 
 impl<'tx> RowStatements<'tx> {
@@ -349,6 +360,7 @@ impl<'tx> RowStatements<'tx> {
             upsert_address: tx.prepare_cached(UPSERT_ADDRESS)?,
             add_traffic: tx.prepare_cached(ADD_TRAFFIC)?,
             add_ledger: tx.prepare_cached(ADD_LEDGER)?,
+            upsert_clue: tx.prepare_cached(UPSERT_CLUE)?,
         })
     }
 }
@@ -364,6 +376,13 @@ const UPSERT_DEVICE: &str = "INSERT INTO devices (mac, vendor, first_seen, last_
            bytes_sent = bytes_sent + excluded.bytes_sent,
            packets_received = packets_received + excluded.packets_received,
            bytes_received = bytes_received + excluded.bytes_received";
+
+/// Records a clue once; a later run widens its first and last seen.
+const UPSERT_CLUE: &str = "INSERT INTO clues (mac, kind, value, first_seen, last_seen)
+     VALUES (?1, ?2, ?3, ?4, ?4)
+     ON CONFLICT(mac, kind, value) DO UPDATE SET
+       first_seen = min(first_seen, excluded.first_seen),
+       last_seen = max(last_seen, excluded.last_seen)";
 
 /// Adds a minute's frames (two runs may cover the same minute).
 const ADD_TRAFFIC: &str = "INSERT INTO traffic (minute, packets, bytes) VALUES (?1, ?2, ?3)
