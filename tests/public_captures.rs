@@ -139,3 +139,29 @@ fn local_only_captures_raise_no_route_alert() {
         assert!(route.is_empty(), "{file}: {route:?}");
     }
 }
+
+#[test]
+fn real_devices_name_themselves() {
+    let Some(dir) = public_dir() else {
+        return;
+    };
+    // Names that tshark shows in each capture (scripts/compare-names).
+    for (file, name) in [
+        ("ndpi__netbios.pcap", "GUNNAR"),
+        ("zeek__dhcp.pcap", "btest.is.cool"),
+        ("suricata-verify__llmnr-udp_input.pcap", "HS2011"),
+        ("zeek__mdns.pcap", "johanna-QEMU-Virtual-Machine.local"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = tmp.path().join("gw.db");
+        ok(replay(&db, None, &[&dir.join(file)]));
+        let names: Vec<String> = list(&db, "devices")
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|d| d["hostnames"].as_array().cloned().unwrap_or_default())
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect();
+        assert!(names.iter().any(|n| n == name), "{file}: {name} not in {names:?}");
+    }
+}

@@ -239,11 +239,13 @@ fn demo_devices_name_themselves_and_one_device_shows_every_clue() {
         let d = devices.as_array().unwrap().iter().find(|d| d["mac"] == mac).unwrap();
         d["hostnames"].clone()
     };
-    // DHCP clients name themselves; the static scanners do not.
-    assert_eq!(hostnames("a4:8c:db:5f:90:c7"), json!(["LAPTOP-K3V9T2QD"]));
-    assert_eq!(hostnames("30:05:5c:8a:41:2f"), json!(["BRN30055C8A412F"]));
-    assert_eq!(hostnames("7e:c4:2a:5d:91:03"), json!(["iPhone"]));
-    assert_eq!(hostnames("00:80:17:6b:0e:11"), json!([]));
+    // DHCP and NetBIOS names, then the names answered for in mDNS; the
+    // file server, static and silent in name services, names nothing.
+    assert_eq!(hostnames("a4:8c:db:5f:90:c7"), json!(["LAPTOP-K3V9T2QD", "laptop-k3v9t2qd.local"]));
+    assert_eq!(hostnames("30:05:5c:8a:41:2f"), json!(["BRN30055C8A412F", "BRN30055C8A412F.local"]));
+    assert_eq!(hostnames("7e:c4:2a:5d:91:03"), json!(["iPhone", "iPhone.local"]));
+    assert_eq!(hostnames("00:80:17:6b:0e:11"), json!(["scan-01.local"]));
+    assert_eq!(hostnames("0c:c4:7a:5e:21:0a"), json!([]));
 
     let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
     let db_arg = db.to_str().unwrap();
@@ -261,7 +263,10 @@ fn demo_devices_name_themselves_and_one_device_shows_every_clue() {
 
     let missing = gapwatch(["device", "02:00:00:00:00:99", "--db", db_arg, "--lang", "en"]);
     let err = fails_cleanly(&missing);
-    assert!(err.contains("no device 02:00:00:00:00:99") && err.contains("gapwatch devices"), "{err}");
+    assert!(
+        err.contains("no device 02:00:00:00:00:99") && err.contains("gapwatch devices"),
+        "{err}"
+    );
     let bad = gapwatch(["device", "not-a-mac", "--db", db_arg, "--lang", "en"]);
     assert!(fails_cleanly(&bad).contains("is not a MAC address"));
 }

@@ -287,16 +287,28 @@ pub enum ClueKind {
     DhcpParameterList,
     /// DHCP option 61, the client identifier (hex).
     DhcpClientId,
+    /// A name the device answers for in mDNS (A, AAAA or SRV target).
+    MdnsHostName,
+    /// A service type it announces in mDNS (`_ipp._tcp`).
+    MdnsService,
+    /// A name it answers for in LLMNR.
+    LlmnrName,
+    /// Its NetBIOS workstation or server name.
+    NetbiosName,
 }
 
 impl ClueKind {
     /// Every kind.
-    pub const ALL: [ClueKind; 5] = [
+    pub const ALL: [ClueKind; 9] = [
         ClueKind::DhcpHostName,
         ClueKind::DhcpFqdn,
         ClueKind::DhcpVendorClass,
         ClueKind::DhcpParameterList,
         ClueKind::DhcpClientId,
+        ClueKind::MdnsHostName,
+        ClueKind::MdnsService,
+        ClueKind::LlmnrName,
+        ClueKind::NetbiosName,
     ];
 
     /// Stable name for records (`dhcp.hostname`).
@@ -307,12 +319,23 @@ impl ClueKind {
             ClueKind::DhcpVendorClass => "dhcp.vendor_class",
             ClueKind::DhcpParameterList => "dhcp.prl",
             ClueKind::DhcpClientId => "dhcp.client_id",
+            ClueKind::MdnsHostName => "mdns.hostname",
+            ClueKind::MdnsService => "mdns.service",
+            ClueKind::LlmnrName => "llmnr.name",
+            ClueKind::NetbiosName => "netbios.name",
         }
     }
 
     /// True for kinds that name the host.
     pub fn is_host_name(self) -> bool {
-        matches!(self, ClueKind::DhcpHostName | ClueKind::DhcpFqdn)
+        matches!(
+            self,
+            ClueKind::DhcpHostName
+                | ClueKind::DhcpFqdn
+                | ClueKind::MdnsHostName
+                | ClueKind::LlmnrName
+                | ClueKind::NetbiosName
+        )
     }
 }
 

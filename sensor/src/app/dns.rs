@@ -78,14 +78,83 @@ impl<'a> Message<'a> {
         Ok(u16::from_be_bytes([qtype[0], qtype[1]]))
     }
 
+    /// Number of records in the answer, authority and additional sections.
+    pub fn record_count(&self) -> usize {
+        usize::from(self.u16_at(6)) + usize::from(self.u16_at(8)) + usize::from(self.u16_at(10))
+    }
+
+    /// Calls `each` with every resource record after the questions (its
+    /// owner name in `name`), until the records end or one does not parse.
+    pub fn for_each_record(
+        &self,
+        name: &mut Name,
+        mut each: impl FnMut(&Name, Record<'a>),
+    ) -> Result<(), DnsError> {
+        let mut at = HEADER_LEN;
+        for _ in 0..self.question_count() {
+            at = read_name(self.bytes, at, name)? + 4;
+        }
+        for _ in 0..self.record_count() {
+            at = read_name(self.bytes, at, name)?;
+            let fixed = self.bytes.get(at..at + 10).ok_or(DnsError::Truncated)?;
+            let rtype = u16::from_be_bytes([fixed[0], fixed[1]]);
+            let len = usize::from(u16::from_be_bytes([fixed[8], fixed[9]]));
+            let start = at + 10;
+            self.bytes.get(start..start + len).ok_or(DnsError::Truncated)?;
+            each(name, Record { message: self.bytes, rtype, rdata: start..start + len });
+            at = start + len;
+        }
+        Ok(())
+    }
+
     fn u16_at(&self, at: usize) -> u16 {
         u16::from_be_bytes([self.bytes[at], self.bytes[at + 1]])
     }
 }
 
-/// A name as read from the wire: labels joined by dots, lower-cased, a
-/// byte that is not printable ASCII (or is a dot inside a label) shown as
-/// `?`. The root is the empty name.
+/// Record type A.
+pub const TYPE_A: u16 = 1;
+/// Record type PTR.
+pub const TYPE_PTR: u16 = 12;
+/// Record type AAAA.
+pub const TYPE_AAAA: u16 = 28;
+/// Record type SRV.
+pub const TYPE_SRV: u16 = 33;
+
+/// One resource record: its type and where its data lies in the message
+/// (names in the data may point anywhere before them).
+#[derive(Clone, Debug)]
+pub struct Record<'a> {
+    message: &'a [u8],
+    /// The record type.
+    pub rtype: u16,
+    rdata: std::ops::Range<usize>,
+}
+
+impl<'a> Record<'a> {
+    /// The record's data.
+    pub fn data(&self) -> &'a [u8] {
+        &self.message[self.rdata.clone()]
+    }
+
+    /// The name a PTR record points to, or an SRV record's target.
+    pub fn target(&self, name: &mut Name) -> Result<(), DnsError> {
+        let at = match self.rtype {
+            TYPE_PTR => self.rdata.start,
+            TYPE_SRV => self.rdata.start + 6,
+            _ => return Err(DnsError::BadLabel),
+        };
+        if at >= self.rdata.end {
+            return Err(DnsError::Truncated);
+        }
+        read_name(self.message, at, name).map(|_| ())
+    }
+}
+
+/// A name as read from the wire: labels joined by dots, in the case sent
+/// (a device's own name keeps its spelling; compare with
+/// `eq_ignore_ascii_case`), a byte that is not printable ASCII (or is a
+/// dot inside a label) shown as `?`. The root is the empty name.
 #[derive(Clone)]
 pub struct Name {
     bytes: [u8; MAX_NAME_LEN],
@@ -117,7 +186,7 @@ impl Name {
         for &b in label {
             self.bytes[self.len] = match b {
                 b'.' => b'?',
-                0x21..=0x7e => b.to_ascii_lowercase(),
+                0x21..=0x7e => b,
                 _ => b'?',
             };
             self.len += 1;
@@ -196,7 +265,7 @@ mod tests {
         assert!(!m.is_response());
         assert_eq!(m.opcode(), 0);
         assert_eq!(m.question_count(), 1);
-        assert_eq!(question(&QUERY), Ok(("www.example.com".to_owned(), 1)));
+        assert_eq!(question(&QUERY), Ok(("www.Example.com".to_owned(), 1)));
     }
 
     #[test]
@@ -221,7 +290,7 @@ mod tests {
         bytes.extend_from_slice(&[4, b'm', b'a', b'i', b'l', 0xc0, 16]);
         let mut name = Name::default();
         assert_eq!(read_name(&bytes, second, &mut name), Ok(second + 7));
-        assert_eq!(name.as_str(), "mail.example.com");
+        assert_eq!(name.as_str(), "mail.Example.com");
     }
 
     #[test]
@@ -269,5 +338,70 @@ mod tests {
         let mut bytes = QUERY;
         bytes[5] = 0;
         assert_eq!(question(&bytes), Err(DnsError::NoQuestion));
+    }
+}
+
+#[cfg(test)]
+mod record_tests {
+    use super::*;
+
+    /// An mDNS response: no question, an A record for `iPhone.local`, a
+    /// PTR `_airplay._tcp.local` → `Kitchen._airplay._tcp.local` whose
+    /// suffix is a pointer, and an SRV whose target points at the A name.
+    fn response() -> Vec<u8> {
+        let mut m = vec![0, 0, 0x84, 0, 0, 0, 0, 3, 0, 0, 0, 0];
+        // 12: iPhone.local A
+        m.extend_from_slice(&[
+            6, b'i', b'P', b'h', b'o', b'n', b'e', 5, b'l', b'o', b'c', b'a', b'l', 0,
+        ]);
+        m.extend_from_slice(&[0, 1, 0x80, 1, 0, 0, 0, 120, 0, 4, 10, 20, 1, 201]);
+        // 40: _airplay._tcp.local PTR Kitchen.<40>
+        let owner = m.len();
+        m.extend_from_slice(&[
+            8, b'_', b'a', b'i', b'r', b'p', b'l', b'a', b'y', 4, b'_', b't', b'c', b'p', 0xc0, 19,
+        ]);
+        m.extend_from_slice(&[0, 12, 0, 1, 0, 0, 0, 120, 0, 10]);
+        m.extend_from_slice(&[7, b'K', b'i', b't', b'c', b'h', b'e', b'n', 0xc0, owner as u8]);
+        // SRV: priority, weight, port, target = <12>
+        m.extend_from_slice(&[
+            0xc0, 12, 0, 33, 0, 1, 0, 0, 0, 120, 0, 8, 0, 0, 0, 0, 0x1b, 0x58, 0xc0, 12,
+        ]);
+        m
+    }
+
+    #[test]
+    fn records_are_walked_with_their_names_and_targets() {
+        let bytes = response();
+        let m = Message::new_checked(&bytes).unwrap();
+        let mut seen = Vec::new();
+        let mut name = Name::default();
+        m.for_each_record(&mut name, |owner, record| {
+            let mut target = Name::default();
+            let to = record.target(&mut target).map(|_| target.as_str().to_owned()).ok();
+            seen.push((owner.as_str().to_owned(), record.rtype, to));
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                ("iPhone.local".to_owned(), TYPE_A, None),
+                (
+                    "_airplay._tcp.local".to_owned(),
+                    TYPE_PTR,
+                    Some("Kitchen._airplay._tcp.local".to_owned())
+                ),
+                ("iPhone.local".to_owned(), TYPE_SRV, Some("iPhone.local".to_owned())),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cut_record_stops_the_walk_with_an_error() {
+        let bytes = response();
+        for len in HEADER_LEN..bytes.len() {
+            let m = Message::new_checked(&bytes[..len]).unwrap();
+            let mut name = Name::default();
+            assert!(m.for_each_record(&mut name, |_, _| {}).is_err(), "cut at {len}");
+        }
     }
 }

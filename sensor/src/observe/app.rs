@@ -9,12 +9,11 @@
 
 use std::hash::{Hash, Hasher};
 
-use gapwatch_rules::fact::{
-    Clue, ClueKind, DhcpLease, DhcpMessage, Endpoint, NameRequest, NameVia, RouterSignal,
-};
+use gapwatch_rules::fact::{DhcpLease, DhcpMessage, Endpoint, NameRequest, NameVia, RouterSignal};
 use gapwatch_rules::{Fact, MacAddr, Timestamp};
 use rustc_hash::{FxHashSet, FxHasher};
 
+use super::clues::{ClueSource, Clues};
 use crate::app::{dhcp, dns, http};
 use crate::decode::DecodeError;
 
@@ -23,8 +22,9 @@ const UDP: u8 = 17;
 const DNS_PORT: u16 = 53;
 const DHCP_SERVER_PORT: u16 = 67;
 const DHCP_CLIENT_PORT: u16 = 68;
-/// Longest clue value kept (a host name is at most 255 bytes).
-const MAX_CLUE_LEN: usize = 255;
+const MDNS_PORT: u16 = 5353;
+const LLMNR_PORT: u16 = 5355;
+const NBNS_PORT: u16 = 137;
 const DHCPV6_CLIENT_PORT: u16 = 546;
 const DHCPV6_SERVER_PORT: u16 = 547;
 /// DHCPv6 message types a server sends to configure a client.
@@ -32,15 +32,15 @@ const DHCPV6_ADVERTISE: u8 = 2;
 const DHCPV6_REPLY: u8 = 7;
 /// Names remembered as reported before the memory starts over (the names
 /// are then reported again, which only bumps the alerts' counts).
-const NAMES_REMEMBERED: usize = 1 << 16;
+pub(super) const NAMES_REMEMBERED: usize = 1 << 16;
 
 /// The application-layer reader and what it has reported.
 #[derive(Default)]
 pub struct AppObserver {
     /// Hashes of (client, server, how, name) already reported.
     names_seen: FxHashSet<u64>,
-    /// Hashes of (device, kind, value) of clues already reported.
-    clues_seen: FxHashSet<u64>,
+    /// What devices said about themselves, reported once each.
+    clues: Clues,
     /// Scratch space for a DNS name being read.
     name: dns::Name,
 }
@@ -78,7 +78,10 @@ impl AppObserver {
                 _ => None,
             },
             (UDP, DHCP_SERVER_PORT, _) => dhcp_server(seg, facts),
-            (UDP, DHCP_CLIENT_PORT, DHCP_SERVER_PORT) => self.dhcp_client(seg, facts),
+            (UDP, DHCP_CLIENT_PORT, DHCP_SERVER_PORT) => self.clues.dhcp_client(seg, facts),
+            (UDP, MDNS_PORT, _) => self.clues.name_service(seg, ClueSource::Mdns, facts),
+            (UDP, LLMNR_PORT, _) => self.clues.name_service(seg, ClueSource::Llmnr, facts),
+            (UDP, NBNS_PORT, _) => self.clues.name_service(seg, ClueSource::Netbios, facts),
             (UDP, DHCPV6_SERVER_PORT, DHCPV6_CLIENT_PORT) => {
                 if let Some(&(DHCPV6_ADVERTISE | DHCPV6_REPLY)) = seg.payload.first() {
                     facts.push(Fact::RouterSignal {
@@ -117,44 +120,6 @@ impl AppObserver {
         None
     }
 
-    /// A client's DISCOVER, REQUEST or INFORM: what it says about itself,
-    /// on the MAC in the message (a relay forwards it from its own).
-    fn dhcp_client(&mut self, seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> {
-        let Ok(p) = dhcp::Packet::new_checked(seg.payload) else {
-            return Some(DecodeError::DhcpMalformed);
-        };
-        let mac = p.client_mac().map(MacAddr).or(seg.src.mac)?;
-        if p.op() != 1 {
-            return None;
-        }
-        for option in p.options() {
-            let Ok((code, data)) = option else {
-                return Some(DecodeError::DhcpMalformed);
-            };
-            let kind = match code {
-                dhcp::option::HOST_NAME => ClueKind::DhcpHostName,
-                dhcp::option::CLIENT_FQDN => ClueKind::DhcpFqdn,
-                dhcp::option::VENDOR_CLASS => ClueKind::DhcpVendorClass,
-                dhcp::option::PARAMETER_LIST => ClueKind::DhcpParameterList,
-                dhcp::option::CLIENT_ID => ClueKind::DhcpClientId,
-                _ => continue,
-            };
-            let mut h = FxHasher::default();
-            (mac, kind, data).hash(&mut h);
-            if self.clues_seen.len() >= NAMES_REMEMBERED {
-                self.clues_seen.clear();
-            }
-            if !self.clues_seen.insert(h.finish()) {
-                continue;
-            }
-            let value = clue_text(kind, data);
-            if !value.is_empty() {
-                facts.push(Fact::Clue(Clue { mac, kind, value, ts: seg.ts }));
-            }
-        }
-        None
-    }
-
     fn http_request(&mut self, seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> {
         match http::parse_request(seg.payload) {
             Ok(http::Request { host: Some(host), .. }) if !host.is_empty() => {
@@ -176,9 +141,13 @@ fn report(
     name: &[u8],
     facts: &mut Vec<Fact>,
 ) {
+    // Names compare without case or a trailing dot.
+    let name = name.strip_suffix(b".").unwrap_or(name);
     let mut h = FxHasher::default();
     (seg.src.ip, seg.dst.ip, via).hash(&mut h);
-    name.hash(&mut h);
+    for b in name {
+        h.write_u8(b.to_ascii_lowercase());
+    }
     if names_seen.len() >= NAMES_REMEMBERED {
         names_seen.clear();
     }
@@ -235,44 +204,4 @@ fn dhcp_server(seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> 
         }));
     }
     None
-}
-
-/// A clue's value as text: names and vendor classes as printable text (NULs
-/// at the end dropped, other bytes `?`), the parameter list as its option
-/// numbers, the client id in hex, the FQDN's name (ASCII or DNS wire form).
-fn clue_text(kind: ClueKind, data: &[u8]) -> String {
-    match kind {
-        ClueKind::DhcpParameterList => {
-            data.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")
-        }
-        ClueKind::DhcpClientId => {
-            data.iter().take(64).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
-        }
-        ClueKind::DhcpFqdn => {
-            // Flags, two obsolete RCODE bytes, then the name; the E flag
-            // (0x04) says the name is in DNS wire form.
-            let (Some(&flags), Some(name)) = (data.first(), data.get(3..)) else {
-                return String::new();
-            };
-            if flags & 0x04 != 0 {
-                let mut out = dns::Name::default();
-                match dns::read_name(name, 0, &mut out) {
-                    Ok(_) => out.as_str().to_owned(),
-                    Err(_) => String::new(),
-                }
-            } else {
-                printable(name)
-            }
-        }
-        ClueKind::DhcpHostName | ClueKind::DhcpVendorClass => printable(data),
-    }
-}
-
-/// Printable ASCII and UTF-8 text kept, control bytes `?`, trailing NULs
-/// and spaces dropped, at most [`MAX_CLUE_LEN`] bytes read.
-fn printable(data: &[u8]) -> String {
-    let data = &data[..data.len().min(MAX_CLUE_LEN)];
-    let text = String::from_utf8_lossy(data);
-    let text = text.trim_end_matches(['\0', ' ']);
-    text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
 }

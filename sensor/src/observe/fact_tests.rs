@@ -402,3 +402,43 @@ fn fqdn_clues_read_both_encodings_and_relayed_requests_name_the_client() {
         "{facts:?}"
     );
 }
+
+#[test]
+fn name_services_give_the_names_a_device_answers_for_not_the_ones_it_asks() {
+    use gapwatch_captures::payload::dns;
+    use gapwatch_rules::fact::{Clue, ClueKind};
+    let mut lan = Lan::new();
+    let clues = |facts: Vec<Fact>| -> Vec<(MacAddr, ClueKind, String)> {
+        facts
+            .into_iter()
+            .filter_map(|f| match f {
+                Fact::Clue(Clue { mac, kind, value, .. }) => Some((mac, kind, value)),
+                _ => None,
+            })
+            .collect()
+    };
+    let v4 = IpAddr::V4(ip(7));
+    // Asking is not naming.
+    let q = dns::mdns_query(&[("_ipp._tcp.local", dns::TYPE_PTR)], false);
+    assert!(clues(lan.see_clues(&frames::mdns(mac(7), v4, &q), 1)).is_empty());
+    assert!(clues(lan.see_clues(&frames::llmnr_query(mac(7), v4, 5000, 1, "fs01"), 2)).is_empty());
+    // Announcing is.
+    let ann = dns::mdns_announce("Scanner-7.local", &[v4]);
+    assert_eq!(
+        clues(lan.see_clues(&frames::mdns(mac(7), v4, &ann), 3)),
+        [(mac(7), ClueKind::MdnsHostName, "Scanner-7.local".to_owned())]
+    );
+    let service = dns::mdns_service("Scanner 7", "_uscan._tcp.local", "Scanner-7.local", 80, ip(7));
+    let got = clues(lan.see_clues(&frames::mdns(mac(7), v4, &service), 4));
+    assert!(got.contains(&(mac(7), ClueKind::MdnsService, "_uscan._tcp".to_owned())), "{got:?}");
+    // NetBIOS: a registration names the registering device.
+    let bcast = Ipv4Addr::new(10, 20, 255, 255);
+    let reg = frames::nbns_registration(mac(8), ip(8), bcast, 7, "WS-08", 0x20);
+    assert_eq!(
+        clues(lan.see_clues(&reg, 5)),
+        [(mac(8), ClueKind::NetbiosName, "WS-08".to_owned())]
+    );
+    let query = frames::nbns_query(mac(8), ip(8), bcast, 8, "FS01", 0x20);
+    assert!(clues(lan.see_clues(&query, 6)).is_empty());
+    assert!(lan.errors.is_empty(), "{:?}", lan.errors);
+}

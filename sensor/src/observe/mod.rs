@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod arp;
+pub mod clues;
 pub mod device;
 pub mod flow;
 pub mod gateway;

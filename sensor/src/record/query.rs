@@ -27,7 +27,8 @@ pub struct DeviceInfo {
     pub name: Option<String>,
     /// Registered role.
     pub role: Option<String>,
-    /// Host names it gave itself (DHCP options 12 and 81), first first.
+    /// Host names it gave itself (DHCP options 12 and 81, the names it
+    /// answers for in mDNS, LLMNR and NetBIOS), first first.
     pub hostnames: Vec<String>,
     /// IPv4 addresses used.
     pub ipv4: Vec<String>,
@@ -62,7 +63,8 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
     let mut addrs =
         conn.prepare("SELECT ip FROM addresses WHERE mac = ?1 ORDER BY first_seen, ip")?;
     let mut names = conn.prepare(
-        "SELECT value FROM clues WHERE mac = ?1 AND kind IN ('dhcp.hostname', 'dhcp.fqdn')
+        "SELECT value FROM clues
+         WHERE mac = ?1 AND kind IN ('dhcp.hostname', 'dhcp.fqdn', 'mdns.hostname', 'llmnr.name', 'netbios.name')
          ORDER BY first_seen, kind, value",
     )?;
     let rows = stmt.query_map([], |r| {

@@ -1,0 +1,283 @@
+//! What devices say about themselves: the names and options of their DHCP
+//! requests, the names they answer for in mDNS, LLMNR and NetBIOS, the
+//! services they announce.
+//!
+//! Each (device, kind, value) becomes a clue fact once; repeats cost a hash
+//! lookup. Names in name-service messages count only in what a device
+//! sends about itself: mDNS and LLMNR responses, NetBIOS registrations and
+//! positive answers, never the questions it asks about others.
+
+use std::hash::{Hash, Hasher};
+
+use gapwatch_rules::fact::{Clue, ClueKind};
+use gapwatch_rules::{Fact, MacAddr};
+use rustc_hash::{FxHashSet, FxHasher};
+
+use super::app::{NAMES_REMEMBERED, Segment};
+use crate::app::{dhcp, dns};
+use crate::decode::DecodeError;
+
+/// NetBIOS name-service record type NB (name to address).
+const NB: u16 = 0x20;
+
+/// Longest clue value kept (a host name is at most 255 bytes).
+const MAX_CLUE_LEN: usize = 255;
+
+/// The name services read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClueSource {
+    /// Multicast DNS (UDP 5353).
+    Mdns,
+    /// Link-local multicast name resolution (UDP 5355).
+    Llmnr,
+    /// NetBIOS name service (UDP 137).
+    Netbios,
+}
+
+/// Clues already reported, by hash of (device, kind, value).
+#[derive(Default)]
+pub struct Clues {
+    seen: FxHashSet<u64>,
+    name: dns::Name,
+    target: dns::Name,
+}
+
+impl Clues {
+    /// A client's DISCOVER, REQUEST or INFORM: what it says about itself,
+    /// on the MAC in the message (a relay forwards it from its own).
+    pub fn dhcp_client(&mut self, seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> {
+        let Ok(p) = dhcp::Packet::new_checked(seg.payload) else {
+            return Some(DecodeError::DhcpMalformed);
+        };
+        let mac = p.client_mac().map(MacAddr).or(seg.src.mac)?;
+        if p.op() != 1 {
+            return None;
+        }
+        for option in p.options() {
+            let Ok((code, data)) = option else {
+                return Some(DecodeError::DhcpMalformed);
+            };
+            let kind = match code {
+                dhcp::option::HOST_NAME => ClueKind::DhcpHostName,
+                dhcp::option::CLIENT_FQDN => ClueKind::DhcpFqdn,
+                dhcp::option::VENDOR_CLASS => ClueKind::DhcpVendorClass,
+                dhcp::option::PARAMETER_LIST => ClueKind::DhcpParameterList,
+                dhcp::option::CLIENT_ID => ClueKind::DhcpClientId,
+                _ => continue,
+            };
+            if self.first_time(mac, kind, data) {
+                push(facts, mac, kind, dhcp_text(kind, data), seg);
+            }
+        }
+        None
+    }
+
+    /// An mDNS, LLMNR or NetBIOS message from a device: the names it
+    /// answers for or registers, the services it announces.
+    pub fn name_service(
+        &mut self,
+        seg: &Segment<'_>,
+        source: ClueSource,
+        facts: &mut Vec<Fact>,
+    ) -> Option<DecodeError> {
+        let mac = seg.src.mac?;
+        let Ok(m) = dns::Message::new_checked(seg.payload) else {
+            return Some(DecodeError::DnsMalformed);
+        };
+        if source == ClueSource::Netbios {
+            return self.netbios(&m, mac, seg, facts);
+        }
+        if !m.is_response() {
+            return None;
+        }
+        let mut found: Vec<(ClueKind, String)> = Vec::new();
+        let target = &mut self.target;
+        let walked = m.for_each_record(&mut self.name, |owner, record| {
+            let owner = owner.as_str();
+            match (source, record.rtype) {
+                (ClueSource::Mdns, dns::TYPE_A | dns::TYPE_AAAA) => {
+                    found.push((ClueKind::MdnsHostName, owner.to_owned()));
+                }
+                (ClueSource::Mdns, dns::TYPE_SRV) if record.target(target).is_ok() => {
+                    found.push((ClueKind::MdnsHostName, target.as_str().to_owned()));
+                }
+                (ClueSource::Mdns, dns::TYPE_PTR) if owner.starts_with('_') => {
+                    if let Some(service) = service_type(owner) {
+                        found.push((ClueKind::MdnsService, service.to_owned()));
+                    }
+                }
+                (ClueSource::Llmnr, dns::TYPE_A | dns::TYPE_AAAA) => {
+                    found.push((ClueKind::LlmnrName, owner.to_owned()));
+                }
+                _ => {}
+            }
+        });
+        for (kind, value) in found {
+            if !value.is_empty() && self.first_time(mac, kind, value.as_bytes()) {
+                push(facts, mac, kind, value, seg);
+            }
+        }
+        walked.err().map(|_| DecodeError::DnsMalformed)
+    }
+
+    /// A NetBIOS registration or refresh, or a positive answer giving the
+    /// answerer's own address: the unique name of the workstation or
+    /// server service (suffix 00 or 20). An answer naming another address
+    /// is a WINS server's, about someone else, and is left out.
+    fn netbios(
+        &mut self,
+        m: &dns::Message<'_>,
+        mac: MacAddr,
+        seg: &Segment<'_>,
+        facts: &mut Vec<Fact>,
+    ) -> Option<DecodeError> {
+        let encoded = match (m.is_response(), m.opcode()) {
+            // Registration (5), refresh (8 or 9), multi-homed registration (15).
+            (false, 5 | 8 | 9 | 15) => {
+                if m.first_question(&mut self.name).is_err() {
+                    return Some(DecodeError::DnsMalformed);
+                }
+                Some(self.name.as_str().to_owned())
+            }
+            (true, 0) => {
+                let own = match seg.src.ip {
+                    std::net::IpAddr::V4(ip) => ip.octets(),
+                    std::net::IpAddr::V6(_) => return None,
+                };
+                let mut found = None;
+                // NB records: two flag bytes and an IPv4 address per entry.
+                let walked = m.for_each_record(&mut self.name, |owner, record| {
+                    let own_address =
+                        record.rtype == NB && record.data().chunks_exact(6).any(|e| e[2..] == own);
+                    if own_address && found.is_none() {
+                        found = Some(owner.as_str().to_owned());
+                    }
+                });
+                if walked.is_err() {
+                    return Some(DecodeError::DnsMalformed);
+                }
+                found
+            }
+            _ => None,
+        };
+        if let Some(name) = encoded.as_deref().and_then(netbios_name)
+            && self.first_time(mac, ClueKind::NetbiosName, name.as_bytes())
+        {
+            push(facts, mac, ClueKind::NetbiosName, name, seg);
+        }
+        None
+    }
+
+    fn first_time(&mut self, mac: MacAddr, kind: ClueKind, value: &[u8]) -> bool {
+        let mut h = FxHasher::default();
+        (mac, kind, value).hash(&mut h);
+        if self.seen.len() >= NAMES_REMEMBERED {
+            self.seen.clear();
+        }
+        self.seen.insert(h.finish())
+    }
+}
+
+fn push(facts: &mut Vec<Fact>, mac: MacAddr, kind: ClueKind, value: String, seg: &Segment<'_>) {
+    if !value.is_empty() {
+        facts.push(Fact::Clue(Clue { mac, kind, value, ts: seg.ts }));
+    }
+}
+
+/// `_airplay._tcp` from `_airplay._tcp.local`; the DNS-SD meta-query
+/// `_services._dns-sd._udp.local` is not a service.
+fn service_type(owner: &str) -> Option<&str> {
+    let service = owner.strip_suffix(".local").unwrap_or(owner);
+    let is_type = service.ends_with("._tcp") || service.ends_with("._udp");
+    (is_type && !service.starts_with("_services._dns-sd")).then_some(service)
+}
+
+/// The name in a NetBIOS first-level encoded label (32 letters `A`–`P`,
+/// two per byte: 15 name bytes padded with spaces, then the suffix), if it
+/// is a workstation (00) or server (20) name.
+fn netbios_name(encoded: &str) -> Option<String> {
+    let label = encoded.split('.').next()?.as_bytes();
+    if label.len() != 32 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    for (i, pair) in label.chunks_exact(2).enumerate() {
+        let nibble = |c: u8| c.to_ascii_uppercase().checked_sub(b'A').filter(|&n| n < 16);
+        bytes[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    if !matches!(bytes[15], 0x00 | 0x20) {
+        return None;
+    }
+    let name = printable(&bytes[..15]);
+    (!name.is_empty() && !name.starts_with('*')).then_some(name)
+}
+
+/// A DHCP option's value as text: names and vendor classes as printable
+/// text, the parameter list as its option numbers, the client id in hex,
+/// the FQDN's name (ASCII or DNS wire form).
+fn dhcp_text(kind: ClueKind, data: &[u8]) -> String {
+    match kind {
+        ClueKind::DhcpParameterList => {
+            data.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")
+        }
+        ClueKind::DhcpClientId => {
+            data.iter().take(64).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
+        }
+        ClueKind::DhcpFqdn => {
+            // Flags, two obsolete RCODE bytes, then the name; the E flag
+            // (0x04) says the name is in DNS wire form.
+            let (Some(&flags), Some(name)) = (data.first(), data.get(3..)) else {
+                return String::new();
+            };
+            if flags & 0x04 != 0 {
+                let mut out = dns::Name::default();
+                match dns::read_name(name, 0, &mut out) {
+                    Ok(_) => out.as_str().to_owned(),
+                    Err(_) => String::new(),
+                }
+            } else {
+                printable(name)
+            }
+        }
+        _ => printable(data),
+    }
+}
+
+/// Printable text kept, control bytes `?`, trailing NULs and spaces
+/// dropped, at most [`MAX_CLUE_LEN`] bytes read.
+fn printable(data: &[u8]) -> String {
+    let data = &data[..data.len().min(MAX_CLUE_LEN)];
+    let text = String::from_utf8_lossy(data);
+    let text = text.trim_end_matches(['\0', ' ']);
+    text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn netbios_names_decode_and_group_suffixes_are_left_out() {
+        // "WS-01" padded, suffix 0x20: FHFDCNDADBCACACACACACACACACACAca
+        let encode = |name: &str, suffix: u8| -> String {
+            let mut b = [b' '; 16];
+            b[..name.len()].copy_from_slice(name.as_bytes());
+            b[15] = suffix;
+            b.iter().flat_map(|&x| [b'A' + (x >> 4), b'A' + (x & 15)]).map(char::from).collect()
+        };
+        assert_eq!(netbios_name(&encode("WS-01", 0x20)).as_deref(), Some("WS-01"));
+        assert_eq!(netbios_name(&format!("{}.corp", encode("FS01", 0))).as_deref(), Some("FS01"));
+        assert_eq!(netbios_name(&encode("WORKGROUP", 0x1e)), None, "browser election name");
+        assert_eq!(netbios_name(&encode("*", 0)), None);
+        assert_eq!(netbios_name("FHFDCNDADBCA"), None, "short");
+        assert_eq!(netbios_name(&"Z".repeat(32)), None, "not A-P");
+    }
+
+    #[test]
+    fn service_types_keep_their_protocol() {
+        assert_eq!(service_type("_airplay._tcp.local"), Some("_airplay._tcp"));
+        assert_eq!(service_type("_services._dns-sd._udp.local"), None);
+        assert_eq!(service_type("_sub._printer._tcp.local"), Some("_sub._printer._tcp"));
+        assert_eq!(service_type("_x.local"), None);
+    }
+}
