@@ -261,6 +261,23 @@ fn demo_devices_name_themselves_and_one_device_shows_every_clue() {
     assert!(clues.contains(&("dhcp.vendor_class".into(), "MSFT 5.0".into())), "{clues:?}");
     assert!(clues.iter().any(|(k, v)| k == "dhcp.prl" && v.starts_with("1,3,6,15")), "{clues:?}");
 
+    // Their SYNs tell the stacks: Windows workstations, embedded scanners,
+    // the phone's Apple stack.
+    let stack = |mac: &str| -> Vec<String> {
+        let one = ok(gapwatch(["device", mac, "--db", db_arg, "--format", "json"]));
+        let one: Value = serde_json::from_str(&text(&one)).unwrap();
+        one["clues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == "tcp.stack")
+            .map(|c| c["value"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(stack("a4:8c:db:5f:90:c7"), ["Windows"]);
+    assert_eq!(stack("00:80:17:6b:0e:11"), ["Embedded"]);
+    assert_eq!(stack("7e:c4:2a:5d:91:03"), ["macOS"]);
+
     let missing = gapwatch(["device", "02:00:00:00:00:99", "--db", db_arg, "--lang", "en"]);
     let err = fails_cleanly(&missing);
     assert!(

@@ -295,11 +295,17 @@ pub enum ClueKind {
     LlmnrName,
     /// Its NetBIOS workstation or server name.
     NetbiosName,
+    /// The signature of a SYN it sent (p0f 3's notation).
+    TcpSyn,
+    /// The signature of a SYN+ACK it sent.
+    TcpSynAck,
+    /// The stack family its SYN or SYN+ACK matches (`tcp-stacks.tsv`).
+    TcpStack,
 }
 
 impl ClueKind {
     /// Every kind.
-    pub const ALL: [ClueKind; 9] = [
+    pub const ALL: [ClueKind; 12] = [
         ClueKind::DhcpHostName,
         ClueKind::DhcpFqdn,
         ClueKind::DhcpVendorClass,
@@ -309,6 +315,9 @@ impl ClueKind {
         ClueKind::MdnsService,
         ClueKind::LlmnrName,
         ClueKind::NetbiosName,
+        ClueKind::TcpSyn,
+        ClueKind::TcpSynAck,
+        ClueKind::TcpStack,
     ];
 
     /// Stable name for records (`dhcp.hostname`).
@@ -323,6 +332,9 @@ impl ClueKind {
             ClueKind::MdnsService => "mdns.service",
             ClueKind::LlmnrName => "llmnr.name",
             ClueKind::NetbiosName => "netbios.name",
+            ClueKind::TcpSyn => "tcp.syn",
+            ClueKind::TcpSynAck => "tcp.synack",
+            ClueKind::TcpStack => "tcp.stack",
         }
     }
 

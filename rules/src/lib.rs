@@ -14,6 +14,7 @@ pub mod lang;
 pub mod net;
 pub mod policy;
 pub mod probe;
+pub mod stack;
 pub mod time;
 
 pub use alert::{Alert, AlertKind, Evidence, Finding, Severity, Subject};

@@ -26,7 +26,7 @@ pub enum Os {
     Windows,
     /// Linux: TTL 64, MSS/SACK/WS 7 (timestamps left out to keep 1460-byte segments).
     Linux,
-    /// macOS / iOS: TTL 64, MSS/WS 6/SACK.
+    /// macOS / iOS: TTL 64, MSS/WS 6/timestamps/SACK.
     Apple,
     /// Printers, scanners and other appliances: TTL 64, MSS only, small window.
     Embedded,
@@ -46,7 +46,11 @@ impl Os {
         match self {
             Os::Windows => &[2, 4, 0x05, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2],
             Os::Linux => &[2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7],
-            Os::Apple => &[2, 4, 0x05, 0xb4, 1, 3, 3, 6, 1, 1, 4, 2],
+            // With timestamps and a closing EOL, as macOS and iOS send them.
+            Os::Apple => &[
+                2, 4, 0x05, 0xb4, 1, 3, 3, 6, 1, 1, 8, 10, 0x3c, 0x5e, 0x11, 0x22, 0, 0, 0, 0, 4,
+                2, 0, 0,
+            ],
             Os::Embedded => &[2, 4, 0x05, 0xb4],
         }
     }

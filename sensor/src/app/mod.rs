@@ -4,9 +4,11 @@
 //!
 //! Each reads in place from the transport payload [`crate::decode`] found,
 //! never past its slice, and refuses what does not parse with an error the
-//! observer counts. Nothing here allocates.
+//! observer counts. Nothing here allocates but a SYN's signature, once per
+//! new connection.
 
 pub mod dhcp;
 pub mod dns;
 pub mod http;
+pub mod tcp_syn;
 pub mod tunnel;

@@ -243,6 +243,11 @@ pub struct Ip<'a> {
     pub transport: Transport,
     /// The transport payload, as captured.
     pub payload: &'a [u8],
+    /// The IP header as captured (IPv4 with its options; IPv6's fixed 40
+    /// bytes): what a stack fingerprint reads (DF, IP ID, ECN, options).
+    pub header: &'a [u8],
+    /// The TCP header with its options, for TCP (empty otherwise).
+    pub tcp_header: &'a [u8],
 }
 
 /// The network layer of a frame.
@@ -398,6 +403,8 @@ fn arp_fields(arp: &ArpPacketSlice<'_>) -> Option<Arp> {
 
 /// An IP header read, before its transport.
 struct IpHeader<'a> {
+    /// The header's own bytes.
+    header: &'a [u8],
     src: IpAddr,
     dst: IpAddr,
     /// Protocol of the payload (after IPv4 AH or IPv6 extension headers).
@@ -485,6 +492,7 @@ fn ipv4(data: &[u8], snapped: bool) -> Result<IpHeader<'_>, Option<DecodeError>>
         }
     }
     Ok(IpHeader {
+        header: &data[..header_len],
         src: IpAddr::V4(Ipv4Addr::from(field::<4, 20>(h, 12))),
         dst: IpAddr::V4(Ipv4Addr::from(field::<4, 20>(h, 16))),
         proto,
@@ -511,6 +519,7 @@ fn ipv6(data: &[u8], snapped: bool) -> Result<IpHeader<'_>, Option<DecodeError>>
     };
     let next_header = IpNumber(h[6]);
     let mut header = IpHeader {
+        header: &h[..],
         src: IpAddr::V6(Ipv6Addr::from(field::<16, 40>(h, 8))),
         dst: IpAddr::V6(Ipv6Addr::from(field::<16, 40>(h, 24))),
         proto: next_header.0,
@@ -601,6 +610,14 @@ fn ip_transport<'a>(d: &mut Decoded<'a>, header: &IpHeader<'a>, snapped: bool) {
         }
         (None, _) => (Transport::Other, payload),
     };
+    // The TCP payload ends the bytes after the IP header: what comes
+    // before it is the TCP header.
+    let tcp_header = match transport {
+        Transport::Tcp { .. } => {
+            header.payload.get(..header.payload.len() - payload.len()).unwrap_or_default()
+        }
+        _ => &[],
+    };
     d.net = Net::Ip(Ip {
         src: header.src,
         dst: header.dst,
@@ -609,6 +626,8 @@ fn ip_transport<'a>(d: &mut Decoded<'a>, header: &IpHeader<'a>, snapped: bool) {
         fragment: header.fragment,
         transport,
         payload,
+        header: header.header,
+        tcp_header,
     });
 }
 

@@ -979,7 +979,7 @@ mod lax_reference {
         let snapped = frame.is_snapped();
         match frame.link {
             LinkType::ETHERNET => match LaxSlicedPacket::from_ethernet(data) {
-                Ok(p) => from_sliced(&p, None, snapped),
+                Ok(p) => from_sliced(&p, data, snapped),
                 Err(_) => Decoded::empty(Some(DecodeError::LinkTruncated)),
             },
             LinkType::LINUX_SLL => match Sll::new_checked(data) {
@@ -1011,14 +1011,14 @@ mod lax_reference {
         snapped: bool,
     ) -> Decoded<'a> {
         let p = LaxSlicedPacket::from_ether_type(EtherType(ether_type), payload);
-        let mut d = from_sliced(&p, None, snapped);
+        let mut d = from_sliced(&p, payload, snapped);
         d.src_mac = src;
         d
     }
 
     fn from_ip(data: &[u8], snapped: bool) -> Decoded<'_> {
         match LaxSlicedPacket::from_ip(data) {
-            Ok(p) => from_sliced(&p, None, snapped),
+            Ok(p) => from_sliced(&p, data, snapped),
             // Cut inside the IP header by the snap length: what the capture
             // promised, no error (as for the other link types).
             Err(etherparse::err::ip::LaxHeaderSliceError::Len(_)) => {
@@ -1034,7 +1034,13 @@ mod lax_reference {
         MacAddr(bytes)
     }
 
-    fn from_sliced<'a>(p: &LaxSlicedPacket<'a>, _: Option<()>, snapped: bool) -> Decoded<'a> {
+    /// `data`: the bytes `p` was sliced from (the IPv4 header is found in
+    /// them by position: etherparse lends it only as long as `p`).
+    fn from_sliced<'a>(p: &LaxSlicedPacket<'a>, data: &'a [u8], snapped: bool) -> Decoded<'a> {
+        let within = |part: &[u8]| -> &'a [u8] {
+            let start = (part.as_ptr() as usize).wrapping_sub(data.as_ptr() as usize);
+            data.get(start..start + part.len()).unwrap_or_default()
+        };
         let (src_mac, dst_mac) = match &p.link {
             Some(LinkSlice::Ethernet2(eth)) => {
                 (Some(mac(eth.source())), Some(mac(eth.destination())))
@@ -1064,6 +1070,7 @@ mod lax_reference {
                     Net::None
                 } else {
                     Net::Ip(ip_fields(
+                        within(h.slice()),
                         IpAddr::V4(h.source_addr()),
                         IpAddr::V4(h.destination_addr()),
                         payload.ip_number.0,
@@ -1091,6 +1098,7 @@ mod lax_reference {
                     Net::None
                 } else {
                     Net::Ip(ip_fields(
+                        h.slice(),
                         IpAddr::V6(h.source_addr()),
                         IpAddr::V6(h.destination_addr()),
                         payload.ip_number.0,
@@ -1114,7 +1122,9 @@ mod lax_reference {
         super::super::arp_fields(arp)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn ip_fields<'a>(
+        header: &'a [u8],
         src: IpAddr,
         dst: IpAddr,
         proto: u8,
@@ -1123,6 +1133,7 @@ mod lax_reference {
         transport: Option<&TransportSlice<'a>>,
         payload: &'a [u8],
     ) -> Ip<'a> {
+        let (p_transport, ip_payload) = (transport, payload);
         let (transport, payload) = match (transport, fragment) {
             (_, Fragment::Later) => (Transport::Other, payload),
             (Some(TransportSlice::Tcp(t)), _) => (
@@ -1153,7 +1164,13 @@ mod lax_reference {
             (None, _) if proto == 1 || proto == 58 => (Transport::Unreadable, payload),
             (None, _) => (Transport::Other, payload),
         };
-        Ip { src, dst, proto, ttl, fragment, transport, payload }
+        let tcp_header: &'a [u8] = match (p_transport, fragment) {
+            (Some(TransportSlice::Tcp(t)), f) if f != Fragment::Later => {
+                ip_payload.get(..t.header_len()).unwrap_or_default()
+            }
+            _ => &[],
+        };
+        Ip { src, dst, proto, ttl, fragment, transport, payload, header, tcp_header }
     }
 
     fn ports_of_first_fragment(proto: u8, payload: &[u8]) -> Transport {

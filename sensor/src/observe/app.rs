@@ -40,7 +40,7 @@ pub struct AppObserver {
     /// Hashes of (client, server, how, name) already reported.
     names_seen: FxHashSet<u64>,
     /// What devices said about themselves, reported once each.
-    clues: Clues,
+    pub(super) clues: Clues,
     /// Scratch space for a DNS name being read.
     name: dns::Name,
 }

@@ -168,6 +168,34 @@ impl Clues {
         None
     }
 
+    /// A SYN or SYN+ACK `mac` sent from its own address: its signature and
+    /// the stack it matches.
+    pub fn tcp_syn(
+        &mut self,
+        mac: MacAddr,
+        ip_header: &[u8],
+        tcp_header: &[u8],
+        payload_len: usize,
+        seg_ts: gapwatch_rules::Timestamp,
+        facts: &mut Vec<Fact>,
+    ) {
+        let Some(sig) = crate::app::tcp_syn::signature(ip_header, tcp_header, payload_len) else {
+            return;
+        };
+        let kind = if tcp_header[13] & 0x10 != 0 { ClueKind::TcpSynAck } else { ClueKind::TcpSyn };
+        let text = sig.to_string();
+        if !self.first_time(mac, kind, text.as_bytes()) {
+            return;
+        }
+        facts.push(Fact::Clue(Clue { mac, kind, value: text, ts: seg_ts }));
+        if let Some(stack) = gapwatch_rules::stack::classify(&sig)
+            && self.first_time(mac, ClueKind::TcpStack, stack.family.as_bytes())
+        {
+            let value = stack.family.to_owned();
+            facts.push(Fact::Clue(Clue { mac, kind: ClueKind::TcpStack, value, ts: seg_ts }));
+        }
+    }
+
     fn first_time(&mut self, mac: MacAddr, kind: ClueKind, value: &[u8]) -> bool {
         let mut h = FxHasher::default();
         (mac, kind, value).hash(&mut h);

@@ -27,6 +27,7 @@ pub use flow::{FlowPacket, FlowTable};
 use gateway::Gateways;
 
 const UDP: u8 = 17;
+const TCP_SYN: u8 = 0x02;
 
 /// The device and flow tables, and the facts learned since last drained.
 pub struct Observer {
@@ -122,6 +123,12 @@ impl Observer {
                             && is_unicast_host(ip.dst)
                         {
                             self.devices.saw_ttl(i, ip.ttl, ts, &mut self.facts);
+                            if flags & TCP_SYN != 0
+                                && let Some(mac) = sender
+                            {
+                                let (h, t, n) = (ip.header, ip.tcp_header, ip.payload.len());
+                                self.app.clues.tcp_syn(mac, h, t, n, ts, &mut self.facts);
+                            }
                         }
                         Some((src_port, dst_port, flags))
                     }
