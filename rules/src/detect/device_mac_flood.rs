@@ -81,21 +81,19 @@ fn merge(into: &mut Evidence, mut new: Evidence) {
 }
 
 fn message(_subject: &Subject, evidence: &Evidence, lang: Lang) -> String {
-    let peak = evidence.get("peak_per_minute").and_then(Value::as_u64).unwrap_or(0);
+    let peak = evidence.get("peak_per_minute").and_then(Value::as_u64);
     let limit = evidence.get("limit").and_then(Value::as_u64).unwrap_or(0);
     let full = evidence.get("table_full").and_then(Value::as_u64);
-    match (lang, full) {
-        (Lang::Zh, None) => format!("一分钟内出现 {peak} 个新 MAC 地址（策略上限 {limit}）"),
-        (Lang::Zh, Some(n)) => format!(
-            "一分钟内出现 {peak} 个新 MAC 地址（策略上限 {limit}）；设备表已满 {n} 台，新 MAC 只计数不记录"
-        ),
-        (Lang::En, None) => {
-            format!("{peak} new MAC addresses within a minute (the policy allows {limit})")
-        }
-        (Lang::En, Some(n)) => format!(
-            "{peak} new MAC addresses within a minute (the policy allows {limit}); the device table is full at {n}, further MACs are counted, not kept"
-        ),
-    }
+    let flood = peak.map(|peak| match lang {
+        Lang::Zh => format!("一分钟内出现 {peak} 个新 MAC 地址（策略上限 {limit}）"),
+        Lang::En => format!("{peak} new MAC addresses within a minute (the policy allows {limit})"),
+    });
+    let table = full.map(|n| match lang {
+        Lang::Zh => format!("设备表已满（上限 {n} 台），新 MAC 只计数不记录"),
+        Lang::En => format!("the device table is full at {n}: further MACs are counted, not kept"),
+    });
+    let sep = lang.pick("；", "; ");
+    flood.into_iter().chain(table).collect::<Vec<_>>().join(sep)
 }
 
 #[cfg(test)]
@@ -135,7 +133,11 @@ mod tests {
             (Some(40), Some(500))
         );
         let en = message(&Subject::default(), &evidence, Lang::En);
-        assert!(en.contains("full at 500"), "{en}");
+        assert!(en.contains("40 new MAC") && en.contains("full at 500"), "{en}");
+        // The table alone filled (slowly): no made-up rate in the message.
+        let only = check(&full, &p).unwrap().evidence;
+        let zh = message(&Subject::default(), &only, Lang::Zh);
+        assert_eq!(zh, "设备表已满（上限 500 台），新 MAC 只计数不记录");
     }
 
     #[test]

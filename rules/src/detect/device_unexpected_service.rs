@@ -31,6 +31,8 @@ const MAX_SERVICES: usize = 16;
 const TCP: u8 = 6;
 const UDP: u8 = 17;
 const SYN_ACK: u8 = 0x12;
+/// UDP ports of the name services every host answers on.
+const NAME_SERVICE_PORTS: [u16; 3] = [137, 5353, 5355];
 
 /// The catalog entry.
 pub static INFO: KindInfo = KindInfo {
@@ -64,7 +66,13 @@ fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
         _ => false,
     };
     let server = flow.responder;
-    if !accepted || server.port == 0 {
+    // Name services answer whoever asks by design (NetBIOS node status,
+    // unicast mDNS and LLMNR answers): every Windows or Apple host would
+    // otherwise "serve" them.
+    if !accepted
+        || server.port == 0
+        || (flow.proto == UDP && NAME_SERVICE_PORTS.contains(&server.port))
+    {
         return None;
     }
     let asset = policy.asset(server.mac?)?;
@@ -158,6 +166,7 @@ mod tests {
         assert!(check(&answered(TCP, SCANNER, 22, 0x14), &p).is_none(), "RST+ACK refuses");
         assert!(check(&answered(TCP, SCANNER, 22, 0x10), &p).is_none(), "mid-stream ACK");
         assert!(check(&answered(1, SCANNER, 0, 0), &p).is_none(), "ICMP has no port");
+        assert!(check(&answered(UDP, SCANNER, 137, 0), &p).is_none(), "NetBIOS node status");
         assert!(check(&answered(TCP, WORKSTATION, 445, SYN_ACK), &p).is_none(), "no [roles]");
         let stranger = MacAddr([0x02, 0, 0, 0, 0, 0x99]);
         assert!(check(&answered(TCP, stranger, 22, SYN_ACK), &p).is_none(), "unregistered");

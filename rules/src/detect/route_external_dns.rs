@@ -36,7 +36,7 @@ const MAX_NAMES: usize = 32;
 const MAX_RESOLVERS: usize = 8;
 
 /// Domains that never leave a LAN, whatever the policy says.
-const LOCAL_BY_NATURE: [&str; 10] = [
+const LOCAL_BY_NATURE: [&str; 11] = [
     "local",
     "lan",
     "internal",
@@ -47,6 +47,9 @@ const LOCAL_BY_NATURE: [&str; 10] = [
     "localhost",
     "invalid",
     "test",
+    // Discovery of designated (encrypted) resolvers, RFC 9462: asked of
+    // the configured resolver about itself.
+    "resolver.arpa",
 ];
 
 /// The catalog entry.
@@ -90,10 +93,11 @@ fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
         kind: AlertKind::RouteExternalDns,
         subject: Subject { mac: request.client.mac, ip: Some(request.client.ip) },
         ts: request.ts,
-        evidence: evidence(json!({
-            "names": [name],
-            "resolvers": [ip_text(resolver).as_str()],
-        })),
+        evidence: evidence(if resolver_outside {
+            json!({ "names": [name], "outside_resolvers": [ip_text(resolver).as_str()] })
+        } else {
+            json!({ "names": [name], "resolvers": [ip_text(resolver).as_str()] })
+        }),
         severity,
     })
 }
@@ -107,11 +111,22 @@ fn is_local_name(name: &str, policy: &Policy) -> bool {
 }
 
 fn merge(into: &mut Evidence, new: Evidence) {
-    merge_lists(into, &new, &[("names", MAX_NAMES), ("resolvers", MAX_RESOLVERS)]);
+    let keys =
+        [("names", MAX_NAMES), ("resolvers", MAX_RESOLVERS), ("outside_resolvers", MAX_RESOLVERS)];
+    merge_lists(into, &new, &keys);
 }
 
 fn message(subject: &Subject, evidence: &Evidence, lang: Lang) -> String {
     let names = joined(evidence, "names", ", ");
+    let outside = joined(evidence, "outside_resolvers", ", ");
+    if !outside.is_empty() {
+        return match lang {
+            Lang::Zh => format!("{subject} 向网外 DNS 服务器 {outside} 查询：{names}"),
+            Lang::En => {
+                format!("{subject} asked resolvers outside the LAN ({outside}) for {names}")
+            }
+        };
+    }
     let resolvers = joined(evidence, "resolvers", ", ");
     match lang {
         Lang::Zh => format!("{subject} 查询外部域名：{names}（DNS 服务器 {resolvers}）"),
@@ -165,6 +180,11 @@ mod tests {
     fn an_outside_resolver_is_high_whatever_the_name() {
         let found = check(&query("fs01.dig.local", "8.8.8.8"), &policy()).expect("fires");
         assert_eq!(found.severity, Severity::High);
+        let en = message(&found.subject, &found.evidence, Lang::En);
+        assert!(
+            en.contains("asked resolvers outside the LAN (8.8.8.8) for fs01.dig.local"),
+            "{en}"
+        );
     }
 
     #[test]
@@ -181,6 +201,7 @@ mod tests {
             "b.a.9.8.ip6.arpa",
             "router.home.arpa",
             "wpad",
+            "_dns.resolver.arpa",
         ] {
             assert!(check(&query(name, "10.20.0.2"), &p).is_none(), "{name}");
         }

@@ -17,9 +17,9 @@
 //! during fragment reassembly (code 1) is a host's message and stays
 //! silent.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{KindInfo, joined, merge_list};
+use super::{KindInfo, evidence, joined, merge_lists};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
 use crate::fact::{Fact, ROUTER_SOURCED_OFFLAN, ROUTER_SUNK_OFFLAN, RouterSignal};
 use crate::lang::Lang;
@@ -51,40 +51,44 @@ fn check(fact: &Fact, _policy: &Policy) -> Option<Finding> {
     let Fact::RouterSignal { signal, mac, ip, ts } = *fact else {
         return None;
     };
-    let text = match signal {
-        RouterSignal::Redirect => format!("ICMP redirect from {ip}"),
-        RouterSignal::TimeExceeded => format!("time exceeded in transit from {ip}"),
-        RouterSignal::SourcesOffLan => {
-            format!("traffic from {ROUTER_SOURCED_OFFLAN} off-LAN addresses, latest {ip}")
+    let (zh, en) = match signal {
+        RouterSignal::Redirect => {
+            (format!("来自 {ip} 的 ICMP 重定向"), format!("ICMP redirect from {ip}"))
         }
-        RouterSignal::SinksOffLan => {
-            format!("gateway to {ROUTER_SUNK_OFFLAN} off-LAN addresses, latest {ip}")
-        }
+        RouterSignal::TimeExceeded => (
+            format!("来自 {ip} 的转发超时（TTL 耗尽）"),
+            format!("time exceeded in transit from {ip}"),
+        ),
+        RouterSignal::SourcesOffLan => (
+            format!("经它到达的网外地址已有 {ROUTER_SOURCED_OFFLAN} 个，最近 {ip}"),
+            format!(
+                "traffic from {ROUTER_SOURCED_OFFLAN} off-LAN addresses arrives through it, latest {ip}"
+            ),
+        ),
+        RouterSignal::SinksOffLan => (
+            format!("被当作网关，发往 {ROUTER_SUNK_OFFLAN} 个网外地址，最近 {ip}"),
+            format!("used as the gateway to {ROUTER_SUNK_OFFLAN} off-LAN addresses, latest {ip}"),
+        ),
         // Its own kind.
         RouterSignal::Ipv6RouterAdvertisement | RouterSignal::Dhcpv6Advertise => return None,
-    };
-    let Value::Object(evidence) = json!({ "signals": [text] }) else {
-        return None;
     };
     Some(Finding {
         kind: AlertKind::RouteRouterPresent,
         subject: Subject { mac, ip: None },
         ts,
-        evidence,
+        evidence: evidence(json!({ "signals_zh": [zh], "signals_en": [en] })),
         severity: INFO.severity,
     })
 }
 
 fn merge(into: &mut Evidence, new: Evidence) {
-    let items = new.get("signals").and_then(Value::as_array).cloned().unwrap_or_default();
-    merge_list(into, "signals", &items, MAX_SIGNALS);
+    merge_lists(into, &new, &[("signals_zh", MAX_SIGNALS), ("signals_en", MAX_SIGNALS)]);
 }
 
 fn message(subject: &Subject, evidence: &Evidence, lang: Lang) -> String {
-    let signals = joined(evidence, "signals", ", ");
     match lang {
-        Lang::Zh => format!("{subject} 在转发数据包：{signals}"),
-        Lang::En => format!("{subject} forwards packets: {signals}"),
+        Lang::Zh => format!("{subject} 表现为路由设备：{}", joined(evidence, "signals_zh", "；")),
+        Lang::En => format!("{subject} acts as a router: {}", joined(evidence, "signals_en", "; ")),
     }
 }
 
@@ -107,7 +111,8 @@ mod tests {
     fn redirects_and_transit_expiry_fire() {
         let p = Policy::inventory();
         let found = check(&signal(RouterSignal::Redirect), &p).expect("fires");
-        assert_eq!(found.evidence["signals"][0], "ICMP redirect from 10.20.1.30");
+        assert_eq!(found.evidence["signals_en"][0], "ICMP redirect from 10.20.1.30");
+        assert_eq!(found.evidence["signals_zh"][0], "来自 10.20.1.30 的 ICMP 重定向");
         assert!(check(&signal(RouterSignal::TimeExceeded), &p).is_some());
     }
 
@@ -116,12 +121,14 @@ mod tests {
         let p = Policy::inventory();
         let found = check(&signal(RouterSignal::SourcesOffLan), &p).expect("fires");
         assert_eq!(
-            found.evidence["signals"][0],
-            "traffic from 2 off-LAN addresses, latest 10.20.1.30"
+            found.evidence["signals_en"][0],
+            "traffic from 2 off-LAN addresses arrives through it, latest 10.20.1.30"
         );
         let found = check(&signal(RouterSignal::SinksOffLan), &p).expect("fires");
         let en = message(&found.subject, &found.evidence, Lang::En);
-        assert!(en.contains("gateway to 8 off-LAN addresses"), "{en}");
+        assert!(en.contains("used as the gateway to 8 off-LAN addresses"), "{en}");
+        let zh = message(&found.subject, &found.evidence, Lang::Zh);
+        assert!(zh.contains("被当作网关") && !zh.contains("gateway"), "{zh}");
     }
 
     #[test]

@@ -13,6 +13,9 @@ use std::fmt;
 pub const HEADER_LEN: usize = 12;
 /// Longest name on the wire (RFC 1035 §2.3.4), with its length octets.
 const MAX_NAME_LEN: usize = 255;
+/// Compression pointers followed in one name: a crafted message could
+/// chain one every two bytes, and every record would walk the chain.
+const MAX_JUMPS: usize = 32;
 
 /// Why a message could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,6 +214,7 @@ pub fn read_name(message: &[u8], mut at: usize, name: &mut Name) -> Result<usize
     // so following them always ends.
     let mut lowest_jump = at;
     let mut wire_len = 0usize;
+    let mut jumps = 0;
     loop {
         let &len = message.get(at).ok_or(DnsError::Truncated)?;
         match len & 0xc0 {
@@ -228,7 +232,8 @@ pub fn read_name(message: &[u8], mut at: usize, name: &mut Name) -> Result<usize
             0xc0 => {
                 let low = *message.get(at + 1).ok_or(DnsError::Truncated)?;
                 let target = usize::from(u16::from_be_bytes([len & 0x3f, low]));
-                if target >= lowest_jump {
+                jumps += 1;
+                if target >= lowest_jump || jumps > MAX_JUMPS {
                     return Err(DnsError::BadPointer);
                 }
                 end.get_or_insert(at + 2);
@@ -306,6 +311,24 @@ mod tests {
         bytes.extend_from_slice(&[1, b'a', 0xc0, 16, 0xc0, 14]);
         let mut name = Name::default();
         assert_eq!(read_name(&bytes, 16, &mut name), Err(DnsError::BadPointer));
+    }
+
+    #[test]
+    fn a_long_chain_of_pointers_is_cut_short() {
+        // 40 pointers, each to the one before it, ending at the root.
+        let mut bytes = QUERY[..HEADER_LEN].to_vec();
+        bytes.push(0);
+        for i in 0..40u8 {
+            let before = if i == 0 { HEADER_LEN as u8 } else { HEADER_LEN as u8 + 1 + 2 * (i - 1) };
+            bytes.extend_from_slice(&[0xc0, before]);
+        }
+        let mut name = Name::default();
+        let last = bytes.len() - 2;
+        assert_eq!(read_name(&bytes, last, &mut name), Err(DnsError::BadPointer));
+        assert_eq!(
+            read_name(&bytes, HEADER_LEN + 1 + 2 * 5, &mut name),
+            Ok(HEADER_LEN + 1 + 2 * 6)
+        );
     }
 
     #[test]

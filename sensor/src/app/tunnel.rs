@@ -7,6 +7,20 @@
 //! equal to the datagram's length, zero fields where the protocol writes
 //! zeros.
 
+/// Ports whose protocols gapwatch reads or knows (DNS, DHCP, NTP, NetBIOS,
+/// SNMP, syslog, SSDP, mDNS, LLMNR): a datagram to or from them is that
+/// protocol, whatever its bytes happen to look like.
+const KNOWN_PORTS: [u16; 13] = [53, 67, 68, 123, 137, 138, 161, 162, 514, 1900, 5353, 5355, 546];
+
+/// The tunnel protocol the first payload of a UDP flow between these ports
+/// has the shape of (never for a port of a known protocol).
+pub fn first_datagram_between(ports: (u16, u16), payload: &[u8]) -> Option<&'static str> {
+    if KNOWN_PORTS.contains(&ports.0) || KNOWN_PORTS.contains(&ports.1) {
+        return None;
+    }
+    first_datagram(payload)
+}
+
 /// The tunnel protocol a UDP flow's first payload has the shape of.
 pub fn first_datagram(payload: &[u8]) -> Option<&'static str> {
     if is_wireguard_initiation(payload) {
@@ -75,10 +89,20 @@ fn is_openvpn_reset(p: &[u8]) -> bool {
     }
 }
 
-/// A whole IPv6 packet: version 6 and a payload length that fills the
-/// datagram exactly.
+/// A whole IPv6 packet: version 6, a payload length that fills the
+/// datagram exactly, a next header a tunnelled host sends (TCP, UDP,
+/// ICMPv6, hop-by-hop, no next header), and a Teredo (2001::/32) or
+/// link-local address at one end — what Teredo and 6-in-UDP carry.
 fn is_ipv6_packet(p: &[u8]) -> bool {
-    p.len() >= 40 && p[0] >> 4 == 6 && usize::from(u16::from_be_bytes([p[4], p[5]])) + 40 == p.len()
+    if p.len() < 40
+        || p[0] >> 4 != 6
+        || usize::from(u16::from_be_bytes([p[4], p[5]])) + 40 != p.len()
+    {
+        return false;
+    }
+    let tunnelled =
+        |a: &[u8]| a[..4] == [0x20, 0x01, 0, 0] || (a[0] == 0xfe && a[1] & 0xc0 == 0x80);
+    matches!(p[6], 0 | 6 | 17 | 58 | 59) && (tunnelled(&p[8..24]) || tunnelled(&p[24..40]))
 }
 
 #[cfg(test)]
@@ -113,7 +137,9 @@ mod tests {
     }
 
     fn ipv6() -> Vec<u8> {
+        // A Teredo client (2001:0::/32) sending 8 bytes of UDP.
         let mut p = vec![0x60, 0, 0, 0, 0, 8, 17, 64];
+        p.extend_from_slice(&[0x20, 0x01, 0, 0, 0x41, 0x37, 0x9e, 0x50]);
         p.resize(48, 0xfe);
         p
     }
@@ -171,6 +197,14 @@ mod tests {
         ] {
             assert_eq!(first_datagram(p), None, "{p:?}");
         }
+        // A 41-byte DNS query whose id starts with 6: version nibble 6 and
+        // QDCOUNT 1 + 40 = 41 would look like IPv6 without the other tests.
+        let mut dns = vec![0x6a, 0xbc, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+        dns.extend_from_slice(b"\x0210\x010\x0220\x0210\x07in-addr\x04arpa\x00\x00\x0c\x00\x01");
+        dns.resize(41, 0);
+        assert_eq!(first_datagram(&dns), None, "DNS query");
+        assert_eq!(first_datagram_between((50000, 53), &ipv6()), None, "to a DNS port");
+        assert_eq!(first_datagram_between((50000, 3545), &ipv6()), Some("IPv6-in-UDP"));
         // Every prefix of a real shape is too short to be one.
         let w = wireguard();
         assert!((0..w.len()).all(|n| first_datagram(&w[..n]).is_none()));

@@ -90,33 +90,27 @@ impl Clues {
         if !m.is_response() {
             return None;
         }
-        let mut found: Vec<(ClueKind, String)> = Vec::new();
-        let target = &mut self.target;
-        let walked = m.for_each_record(&mut self.name, |owner, record| {
+        // Each name is hashed where it lies and copied out only when new:
+        // devices repeat their announcements all day.
+        let Clues { seen, name, target, .. } = self;
+        let walked = m.for_each_record(name, |owner, record| {
             let owner = owner.as_str();
-            match (source, record.rtype) {
-                (ClueSource::Mdns, dns::TYPE_A | dns::TYPE_AAAA) => {
-                    found.push((ClueKind::MdnsHostName, owner.to_owned()));
-                }
+            let (kind, value) = match (source, record.rtype) {
+                (ClueSource::Mdns, dns::TYPE_A | dns::TYPE_AAAA) => (ClueKind::MdnsHostName, owner),
                 (ClueSource::Mdns, dns::TYPE_SRV) if record.target(target).is_ok() => {
-                    found.push((ClueKind::MdnsHostName, target.as_str().to_owned()));
+                    (ClueKind::MdnsHostName, target.as_str())
                 }
-                (ClueSource::Mdns, dns::TYPE_PTR) if owner.starts_with('_') => {
-                    if let Some(service) = service_type(owner) {
-                        found.push((ClueKind::MdnsService, service.to_owned()));
-                    }
-                }
-                (ClueSource::Llmnr, dns::TYPE_A | dns::TYPE_AAAA) => {
-                    found.push((ClueKind::LlmnrName, owner.to_owned()));
-                }
-                _ => {}
+                (ClueSource::Mdns, dns::TYPE_PTR) => match service_type(owner) {
+                    Some(service) => (ClueKind::MdnsService, service),
+                    None => return,
+                },
+                (ClueSource::Llmnr, dns::TYPE_A | dns::TYPE_AAAA) => (ClueKind::LlmnrName, owner),
+                _ => return,
+            };
+            if !value.is_empty() && first_time(seen, mac, kind, value.as_bytes()) {
+                push(facts, mac, kind, value.to_owned(), seg);
             }
         });
-        for (kind, value) in found {
-            if !value.is_empty() && self.first_time(mac, kind, value.as_bytes()) {
-                push(facts, mac, kind, value, seg);
-            }
-        }
         walked.err().map(|_| DecodeError::DnsMalformed)
     }
 
@@ -131,39 +125,44 @@ impl Clues {
         seg: &Segment<'_>,
         facts: &mut Vec<Fact>,
     ) -> Option<DecodeError> {
-        let encoded = match (m.is_response(), m.opcode()) {
+        let Clues { seen, name, .. } = self;
+        let mut decoded = [0u8; 15];
+        let mut note = |encoded: &str| {
+            if let Some(len) = netbios_name(encoded, &mut decoded) {
+                let value = &decoded[..len];
+                if first_time(seen, mac, ClueKind::NetbiosName, value) {
+                    push(facts, mac, ClueKind::NetbiosName, printable(value), seg);
+                }
+            }
+        };
+        match (m.is_response(), m.opcode()) {
             // Registration (5), refresh (8 or 9), multi-homed registration (15).
             (false, 5 | 8 | 9 | 15) => {
-                if m.first_question(&mut self.name).is_err() {
+                if m.first_question(name).is_err() {
                     return Some(DecodeError::DnsMalformed);
                 }
-                Some(self.name.as_str().to_owned())
+                note(name.as_str());
             }
             (true, 0) => {
-                let own = match seg.src.ip {
-                    std::net::IpAddr::V4(ip) => ip.octets(),
-                    std::net::IpAddr::V6(_) => return None,
+                let std::net::IpAddr::V4(own) = seg.src.ip else {
+                    return None;
                 };
-                let mut found = None;
+                let own = own.octets();
+                let mut noted = false;
                 // NB records: two flag bytes and an IPv4 address per entry.
-                let walked = m.for_each_record(&mut self.name, |owner, record| {
+                let walked = m.for_each_record(name, |owner, record| {
                     let own_address =
                         record.rtype == NB && record.data().chunks_exact(6).any(|e| e[2..] == own);
-                    if own_address && found.is_none() {
-                        found = Some(owner.as_str().to_owned());
+                    if own_address && !noted {
+                        noted = true;
+                        note(owner.as_str());
                     }
                 });
                 if walked.is_err() {
                     return Some(DecodeError::DnsMalformed);
                 }
-                found
             }
-            _ => None,
-        };
-        if let Some(name) = encoded.as_deref().and_then(netbios_name)
-            && self.first_time(mac, ClueKind::NetbiosName, name.as_bytes())
-        {
-            push(facts, mac, ClueKind::NetbiosName, name, seg);
+            _ => {}
         }
         None
     }
@@ -197,13 +196,18 @@ impl Clues {
     }
 
     fn first_time(&mut self, mac: MacAddr, kind: ClueKind, value: &[u8]) -> bool {
-        let mut h = FxHasher::default();
-        (mac, kind, value).hash(&mut h);
-        if self.seen.len() >= NAMES_REMEMBERED {
-            self.seen.clear();
-        }
-        self.seen.insert(h.finish())
+        first_time(&mut self.seen, mac, kind, value)
     }
+}
+
+/// True the first time `seen` meets (`mac`, `kind`, `value`).
+fn first_time(seen: &mut FxHashSet<u64>, mac: MacAddr, kind: ClueKind, value: &[u8]) -> bool {
+    let mut h = FxHasher::default();
+    (mac, kind, value).hash(&mut h);
+    if seen.len() >= NAMES_REMEMBERED {
+        seen.clear();
+    }
+    seen.insert(h.finish())
 }
 
 fn push(facts: &mut Vec<Fact>, mac: MacAddr, kind: ClueKind, value: String, seg: &Segment<'_>) {
@@ -216,14 +220,16 @@ fn push(facts: &mut Vec<Fact>, mac: MacAddr, kind: ClueKind, value: String, seg:
 /// `_services._dns-sd._udp.local` is not a service.
 fn service_type(owner: &str) -> Option<&str> {
     let service = owner.strip_suffix(".local").unwrap_or(owner);
-    let is_type = service.ends_with("._tcp") || service.ends_with("._udp");
+    let is_type =
+        service.starts_with('_') && (service.ends_with("._tcp") || service.ends_with("._udp"));
     (is_type && !service.starts_with("_services._dns-sd")).then_some(service)
 }
 
-/// The name in a NetBIOS first-level encoded label (32 letters `A`–`P`,
-/// two per byte: 15 name bytes padded with spaces, then the suffix), if it
-/// is a workstation (00) or server (20) name.
-fn netbios_name(encoded: &str) -> Option<String> {
+/// Decodes the name in a NetBIOS first-level encoded label (32 letters
+/// `A`–`P`, two per byte: 15 name bytes padded with spaces, then the
+/// suffix) into `out`, if it is a workstation (00) or server (20) name;
+/// returns its length without the padding.
+fn netbios_name(encoded: &str, out: &mut [u8; 15]) -> Option<usize> {
     let label = encoded.split('.').next()?.as_bytes();
     if label.len() != 32 {
         return None;
@@ -233,11 +239,12 @@ fn netbios_name(encoded: &str) -> Option<String> {
         let nibble = |c: u8| c.to_ascii_uppercase().checked_sub(b'A').filter(|&n| n < 16);
         bytes[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
     }
-    if !matches!(bytes[15], 0x00 | 0x20) {
+    if !matches!(bytes[15], 0x00 | 0x20) || bytes[0] == b'*' {
         return None;
     }
-    let name = printable(&bytes[..15]);
-    (!name.is_empty() && !name.starts_with('*')).then_some(name)
+    let len = bytes[..15].iter().rposition(|&b| b != b' ' && b != 0).map_or(0, |i| i + 1);
+    out.copy_from_slice(&bytes[..15]);
+    (len > 0).then_some(len)
 }
 
 /// A DHCP option's value as text: names and vendor classes as printable
@@ -293,12 +300,16 @@ mod tests {
             b[15] = suffix;
             b.iter().flat_map(|&x| [b'A' + (x >> 4), b'A' + (x & 15)]).map(char::from).collect()
         };
-        assert_eq!(netbios_name(&encode("WS-01", 0x20)).as_deref(), Some("WS-01"));
-        assert_eq!(netbios_name(&format!("{}.corp", encode("FS01", 0))).as_deref(), Some("FS01"));
-        assert_eq!(netbios_name(&encode("WORKGROUP", 0x1e)), None, "browser election name");
-        assert_eq!(netbios_name(&encode("*", 0)), None);
-        assert_eq!(netbios_name("FHFDCNDADBCA"), None, "short");
-        assert_eq!(netbios_name(&"Z".repeat(32)), None, "not A-P");
+        let name = |encoded: &str| -> Option<String> {
+            let mut out = [0; 15];
+            netbios_name(encoded, &mut out).map(|n| String::from_utf8_lossy(&out[..n]).into_owned())
+        };
+        assert_eq!(name(&encode("WS-01", 0x20)).as_deref(), Some("WS-01"));
+        assert_eq!(name(&format!("{}.corp", encode("FS01", 0))).as_deref(), Some("FS01"));
+        assert_eq!(name(&encode("WORKGROUP", 0x1e)), None, "browser election name");
+        assert_eq!(name(&encode("*", 0)), None);
+        assert_eq!(name("FHFDCNDADBCA"), None, "short");
+        assert_eq!(name(&"Z".repeat(32)), None, "not A-P");
     }
 
     #[test]
@@ -307,5 +318,6 @@ mod tests {
         assert_eq!(service_type("_services._dns-sd._udp.local"), None);
         assert_eq!(service_type("_sub._printer._tcp.local"), Some("_sub._printer._tcp"));
         assert_eq!(service_type("_x.local"), None);
+        assert_eq!(service_type("Kitchen._airplay._tcp.local"), None, "an instance");
     }
 }

@@ -109,18 +109,20 @@ impl DeviceTable {
     }
 
     /// Counts a frame sent by `mac`; creates the device (a fact) on its
-    /// first. None when `mac` is new and the table is full (the first time,
-    /// a fact).
+    /// first. None when `mac` is new, the table is full and `registered`
+    /// says it is not in the register (the first time, a fact): a flood
+    /// never locks the site's own devices out.
     pub fn sent(
         &mut self,
         mac: MacAddr,
         ts: Timestamp,
         bytes: u64,
         facts: &mut Vec<Fact>,
+        registered: impl Fn(MacAddr) -> bool,
     ) -> Option<u32> {
         let i = match self.index.get(&mac) {
             Some(&i) => i,
-            None if self.devices.len() >= self.max_devices => {
+            None if self.devices.len() >= self.max_devices && !registered(mac) => {
                 if !self.full_reported {
                     self.full_reported = true;
                     let max_devices = u32::try_from(self.max_devices).unwrap_or(u32::MAX);
@@ -235,14 +237,15 @@ impl DeviceTable {
         recent.then_some(owner.mac)
     }
 
-    /// The device other than `not` that used `ip` most recently, however
-    /// long ago. A scan of the table: only asked for rare events (a
-    /// gratuitous ARP reply).
-    pub fn other_user(&self, ip: IpAddr, not: MacAddr) -> Option<MacAddr> {
+    /// The device other than `not` that used `ip` most recently, if that
+    /// was at `since` or later. A scan of the table: only asked for rare
+    /// events (a gratuitous ARP reply).
+    pub fn other_user(&self, ip: IpAddr, not: MacAddr, since: Timestamp) -> Option<MacAddr> {
         self.devices
             .iter()
             .filter(|d| d.mac != not)
             .filter_map(|d| d.addresses.iter().find(|a| a.ip == ip).map(|a| (a.last_seen, d.mac)))
+            .filter(|&(last, _)| last >= since)
             .max()
             .map(|(_, mac)| mac)
     }

@@ -289,6 +289,9 @@ fn a_mac_that_brings_in_or_takes_out_off_lan_traffic_is_a_router() {
     let mut lan = Lan::new();
     let gateway = mac(254);
     let outside = |n: u8| IpAddr::V4(Ipv4Addr::new(203, 0, 113, n));
+    // The gateway is a device on the LAN (it announces itself); a MAC that
+    // never sent a frame is not counted, so made-up MACs grow nothing.
+    lan.see(&frames::arp_gratuitous(gateway, ip(254)), 0);
     let mut signals = Vec::new();
     // Devices send to off-LAN destinations through it (nobody answers).
     for n in 0..(ROUTER_SUNK_OFFLAN as u8 + 2) {
@@ -338,6 +341,23 @@ fn the_device_table_stays_within_max_devices_and_counts_the_rest() {
     lan.obs_all(&frames::udp(&ends(1, 200), 40000, 9, b"x"), 6);
     assert_eq!(lan.obs.devices().get(mac(1)).unwrap().packets_sent, 2);
     assert_eq!(lan.errors.len(), 2);
+}
+
+#[test]
+fn a_full_device_table_still_takes_in_registered_devices() {
+    let policy = Policy::parse(
+        "[site]\nlan = [\"10.20.0.0/16\"]\n[thresholds]\nmax_devices = 2\n\n\
+         [[asset]]\nmac = \"00:1b:21:00:00:09\"\nname = \"FS\"\nrole = \"fileserver\"\n",
+        "p.toml",
+    )
+    .unwrap();
+    let mut lan = Lan { obs: Observer::new(policy), errors: Vec::new() };
+    for n in [1u8, 2, 3, 9] {
+        lan.obs_all(&frames::udp(&ends(n, 200), 40000, 9, b"x"), i64::from(n));
+    }
+    let kept: Vec<MacAddr> = lan.obs.devices().iter().map(|d| d.mac).collect();
+    assert_eq!(kept, [mac(1), mac(2), mac(9)], "the stranger is turned away, the asset is not");
+    assert_eq!(lan.errors, [DecodeError::DeviceTableFull]);
 }
 
 #[test]
@@ -441,4 +461,22 @@ fn name_services_give_the_names_a_device_answers_for_not_the_ones_it_asks() {
     let query = frames::nbns_query(mac(8), ip(8), bcast, 8, "FS01", 0x20);
     assert!(clues(lan.see_clues(&query, 6)).is_empty());
     assert!(lan.errors.is_empty(), "{:?}", lan.errors);
+}
+
+#[test]
+fn a_gratuitous_reply_for_an_address_left_an_hour_ago_claims_nothing() {
+    let mut lan = Lan::new();
+    assert!(lan.see(&frames::arp_gratuitous(mac(3), ip(3)), 0).is_empty());
+    let reply = |m| frames::arp(2, m, MacAddr::BROADCAST, (m, ip(3)), (MacAddr::BROADCAST, ip(3)));
+    assert!(lan.see(&reply(mac(4)), 3601).is_empty(), "given anew after the hour");
+    // A request the device table never saw still makes its answer solicited.
+    let policy = Policy::parse(
+        "[site]\nlan = [\"10.20.0.0/16\"]\n[thresholds]\nmax_devices = 1\n",
+        "p.toml",
+    )
+    .unwrap();
+    let mut full = Lan { obs: Observer::new(policy), errors: Vec::new() };
+    full.see(&frames::arp_gratuitous(mac(1), ip(1)), 0);
+    full.see(&frames::arp_request(mac(7), ip(7), ip(1)), 10);
+    assert!(full.see(&frames::arp_reply(mac(1), ip(1), (mac(7), ip(7))), 10).is_empty());
 }

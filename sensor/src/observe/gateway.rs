@@ -22,13 +22,21 @@ pub struct Gateways {
 
 impl Gateways {
     /// A flow began: an off-LAN initiator came from its MAC, an off-LAN
-    /// responder was sent to its next hop.
-    pub fn new_flow(&mut self, flow: &FlowStart, policy: &Policy, facts: &mut Vec<Fact>) {
-        if let Some(mac) = off_lan(&flow.initiator, policy) {
+    /// responder was sent to its next hop. Only MACs for which `known`
+    /// holds (devices the table keeps) are counted, so a flood of made-up
+    /// MACs cannot grow these lists.
+    pub fn new_flow(
+        &mut self,
+        flow: &FlowStart,
+        policy: &Policy,
+        known: impl Fn(MacAddr) -> bool,
+        facts: &mut Vec<Fact>,
+    ) {
+        if let Some(mac) = off_lan(&flow.initiator, policy).filter(|&m| known(m)) {
             let ip = flow.initiator.ip;
             note(&mut self.sourced, mac, ip, RouterSignal::SourcesOffLan, flow.ts, facts);
         }
-        if let Some(mac) = off_lan(&flow.responder, policy) {
+        if let Some(mac) = off_lan(&flow.responder, policy).filter(|&m| known(m)) {
             let ip = flow.responder.ip;
             note(&mut self.sunk, mac, ip, RouterSignal::SinksOffLan, flow.ts, facts);
         }
@@ -40,9 +48,10 @@ impl Gateways {
         flow: &FlowStart,
         at: Timestamp,
         policy: &Policy,
+        known: impl Fn(MacAddr) -> bool,
         facts: &mut Vec<Fact>,
     ) {
-        if let Some(mac) = off_lan(&flow.responder, policy) {
+        if let Some(mac) = off_lan(&flow.responder, policy).filter(|&m| known(m)) {
             let ip = flow.responder.ip;
             note(&mut self.sourced, mac, ip, RouterSignal::SourcesOffLan, at, facts);
         }

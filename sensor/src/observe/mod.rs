@@ -83,13 +83,19 @@ impl Observer {
         // it is on the wire: it becomes a device, flagged by its address.
         // An all-zero source is a capture artefact (loopback), not a device.
         let sender = d.src_mac.filter(|m| !m.is_zero());
-        let device = sender.and_then(|mac| self.devices.sent(mac, ts, wire_len, &mut self.facts));
+        let policy = &self.policy;
+        let registered = |m| policy.asset(m).is_some();
+        let device = sender
+            .and_then(|mac| self.devices.sent(mac, ts, wire_len, &mut self.facts, registered));
         let turned_away = sender.is_some() && device.is_none();
         if let Some(dst) = d.dst_mac.filter(|m| !m.is_multicast()) {
             self.devices.received(dst, ts, wire_len);
         }
         match d.net {
             Net::Arp(arp) => {
+                if arp.operation == 1 {
+                    self.arp.asked(arp.target_ip, ts);
+                }
                 if let (Some(i), Some(mac)) = (device, sender)
                     && arp.sender_mac == mac
                 {
@@ -151,7 +157,7 @@ impl Observer {
                     };
                     let before = self.facts.len();
                     self.flows.update(&packet, &mut self.facts);
-                    self.flow_facts(before, ip.payload);
+                    self.flow_facts(before, (sport, dport), ip.payload);
                     let segment = Segment {
                         proto: ip.proto,
                         src: packet.src,
@@ -172,19 +178,25 @@ impl Observer {
     /// Reads what the flow table just learned (facts from `from` on) for
     /// routers seen by their traffic, and a new UDP flow's first `payload`
     /// for the shape of a tunnel.
-    fn flow_facts(&mut self, from: usize, payload: &[u8]) {
+    fn flow_facts(&mut self, from: usize, ports: (u16, u16), payload: &[u8]) {
         for i in from..self.facts.len() {
             match self.facts[i] {
                 Fact::NewFlow(flow) => {
-                    self.gateways.new_flow(&flow, &self.policy, &mut self.facts);
+                    let devices = &self.devices;
+                    let known = |m| devices.get(m).is_some();
+                    self.gateways.new_flow(&flow, &self.policy, known, &mut self.facts);
                     if flow.proto == UDP
-                        && let Some(tunnel) = crate::app::tunnel::first_datagram(payload)
+                        && is_unicast_host(flow.responder.ip)
+                        && let Some(tunnel) =
+                            crate::app::tunnel::first_datagram_between(ports, payload)
                     {
                         self.facts.push(Fact::TunnelPayload { flow, tunnel });
                     }
                 }
                 Fact::FlowAnswered { flow, at, .. } => {
-                    self.gateways.answered(&flow, at, &self.policy, &mut self.facts)
+                    let devices = &self.devices;
+                    let known = |m| devices.get(m).is_some();
+                    self.gateways.answered(&flow, at, &self.policy, known, &mut self.facts)
                 }
                 _ => {}
             }
