@@ -304,6 +304,10 @@ pub fn tunnel_lookalike() -> Scenario {
     let mut ntp = vec![0x23u8];
     ntp.resize(48, 0);
     tr.at(ms(q, 900), frames::udp(&ws.to(&fs), 51_820, 123, &ntp));
+    // A reverse lookup whose 41 bytes, with an id starting 0x6, line up
+    // like an IPv6 header (version 6, length 1 + 40).
+    let reverse = frames::dns_query(&ws.to(&fs), 52_053, 0x6abc, "10.0.20.10.in-addr.arpa");
+    tr.at(ms(q, 1000), reverse);
     // A QUIC-style datagram to UDP 443 on FS01: a port a tunnel may hide
     // on, but not a tunnel's first message.
     let mut quic = vec![0xc3, 0, 0, 0, 1, 8];
@@ -326,12 +330,13 @@ pub fn tunnel_lookalike() -> Scenario {
         "Tunnel port numbers as clients' ephemeral ports, and ordinary protocols: no tunnel",
         "\
 WS-01 queries FS01's DNS from source port 4500 (IPsec NAT-T's number), opens SMB from client port 1194
-(OpenVPN's), sends NTP from source port 51820 (WireGuard's), a QUIC-style datagram to UDP 443, and pings
-FS01. A tunnel is told by its IP protocol, by the port of the side that answers, or by the shape of its
+(OpenVPN's), sends NTP from source port 51820 (WireGuard's), a reverse lookup whose bytes line up like
+an IPv6 header, a QUIC-style datagram to UDP 443, and pings FS01. A tunnel is told by its IP protocol, by the port of the side that answers, or by the shape of its
 first datagram, so none of these is one: silent.
 
 WS-01 从源端口 4500（IPsec NAT-T 的端口号）向 FS01 查询 DNS，从客户端端口 1194（OpenVPN 的端口号）建立 SMB 连接，
-从源端口 51820（WireGuard 的端口号）发送 NTP，向 UDP 443 发送 QUIC 式数据报，并 ping FS01。隧道按 IP 协议号、应答方端口
+从源端口 51820（WireGuard 的端口号）发送 NTP，发出一个字节排列形似 IPv6 报头的反向解析查询，向 UDP 443 发送 QUIC
+式数据报，并 ping FS01。隧道按 IP 协议号、应答方端口
 或首个数据报的格式识别，以上都不是隧道：
 不告警。
 "
