@@ -6,6 +6,7 @@
 use std::io::IsTerminal;
 
 use comfy_table::{ContentArrangement, Table, presets};
+use gapwatch_rules::classify::class_label;
 use gapwatch_rules::{Alert, Lang, Timestamp};
 use gapwatch_sensor::record::audit::Action;
 use gapwatch_sensor::record::query::{ClueInfo, DeviceInfo, FlowInfo, Stats};
@@ -72,6 +73,9 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                 "locally_administered",
                 "multicast",
                 "hostnames",
+                "os",
+                "class",
+                "confidence",
             ],
             rows.iter().map(|d| {
                 vec![
@@ -91,6 +95,9 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                     d.locally_administered.to_string(),
                     d.multicast.to_string(),
                     d.hostnames.join(";"),
+                    d.os.clone().unwrap_or_default(),
+                    d.class.clone().unwrap_or_default(),
+                    d.confidence.to_string(),
                 ]
             }),
         ),
@@ -103,6 +110,7 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                     "名称",
                     "角色",
                     "主机名",
+                    "类型",
                     "地址",
                     "首次出现",
                     "最近出现",
@@ -116,6 +124,7 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                     "name",
                     "role",
                     "host name",
+                    "kind",
                     "addresses",
                     "first seen",
                     "last seen",
@@ -141,6 +150,7 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
                     or_dash(&d.name),
                     or_dash(&d.role),
                     d.hostnames.first().cloned().unwrap_or_else(|| "-".into()),
+                    kind_text(d, lang),
                     addrs.join(" "),
                     d.first_seen.clone(),
                     d.last_seen.clone(),
@@ -151,6 +161,16 @@ pub fn devices(rows: &[DeviceInfo], format: Format, lang: Lang) -> String {
             format!("{t}\n")
         }
     }
+}
+
+/// What a device is, as a table shows it: `Windows 工作站 (90%)`.
+fn kind_text(d: &DeviceInfo, lang: Lang) -> String {
+    let class = d.class.as_deref().map(|c| class_label(c, lang));
+    let what: Vec<&str> = d.os.as_deref().into_iter().chain(class).collect();
+    if what.is_empty() {
+        return "-".into();
+    }
+    format!("{} ({}%)", what.join(" "), d.confidence)
 }
 
 /// One device and every clue it gave.
@@ -171,6 +191,13 @@ pub fn device(d: &DeviceInfo, clues: &[ClueInfo], format: Format, lang: Lang) ->
         ),
         Format::Table => {
             let mut out = devices(std::slice::from_ref(d), Format::Table, lang);
+            let reasons = match lang {
+                Lang::Zh => &d.classified_by_zh,
+                Lang::En => &d.classified_by,
+            };
+            for why in reasons {
+                out.push_str(&format!("{}{why}\n", lang.pick("依据：", "because: ")));
+            }
             if clues.is_empty() {
                 out.push_str(
                     lang.pick("（该设备没有自报信息）\n", "(no clues from this device)\n"),

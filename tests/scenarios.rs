@@ -274,6 +274,15 @@ fn demo_devices_name_themselves_and_one_device_shows_every_clue() {
             .map(|c| c["value"].as_str().unwrap().to_owned())
             .collect()
     };
+    // What each is, from all of it (rules/data/classify.tsv).
+    let kind = |mac: &str| -> (Value, Value) {
+        let d = devices.as_array().unwrap().iter().find(|d| d["mac"] == mac).unwrap();
+        (d["os"].clone(), d["class"].clone())
+    };
+    assert_eq!(kind("a4:8c:db:5f:90:c7"), (json!("Windows"), json!("workstation")));
+    assert_eq!(kind("7e:c4:2a:5d:91:03"), (json!("iOS"), json!("phone")));
+    assert_eq!(kind("30:05:5c:8a:41:2f"), (Value::Null, json!("printer")));
+    assert_eq!(kind("00:80:17:6b:0e:11"), (Value::Null, json!("scanner")));
     assert_eq!(stack("a4:8c:db:5f:90:c7"), ["Windows"]);
     assert_eq!(stack("00:80:17:6b:0e:11"), ["Embedded"]);
     assert_eq!(stack("7e:c4:2a:5d:91:03"), ["macOS"]);

@@ -6,6 +6,7 @@
 //! same facts and policy, the same alerts come out, in the same order.
 
 pub mod alert;
+pub mod classify;
 pub mod clause;
 pub mod detect;
 pub mod engine;

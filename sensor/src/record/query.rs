@@ -6,6 +6,7 @@
 
 use std::net::IpAddr;
 
+use gapwatch_rules::classify::classify;
 use gapwatch_rules::{Alert, MacAddr, Severity, Subject, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
@@ -30,6 +31,17 @@ pub struct DeviceInfo {
     /// Host names it gave itself (DHCP options 12 and 81, the names it
     /// answers for in mDNS, LLMNR and NetBIOS), first first.
     pub hostnames: Vec<String>,
+    /// Its operating system, as the clues say (`rules/data/classify.tsv`).
+    pub os: Option<String>,
+    /// Its class: workstation, server, scanner, printer, switch, router,
+    /// access_point, phone, tablet, camera, iot.
+    pub class: Option<String>,
+    /// 0–100: how far the clues agree on the OS (or the class).
+    pub confidence: u8,
+    /// Why, in Chinese: the rules that matched, strongest first.
+    pub classified_by_zh: Vec<String>,
+    /// Why, in English.
+    pub classified_by: Vec<String>,
     /// IPv4 addresses used.
     pub ipv4: Vec<String>,
     /// IPv6 addresses used.
@@ -62,6 +74,7 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
     )?;
     let mut addrs =
         conn.prepare("SELECT ip FROM addresses WHERE mac = ?1 ORDER BY first_seen, ip")?;
+    let mut all_clues = conn.prepare("SELECT kind, value FROM clues WHERE mac = ?1")?;
     let mut names = conn.prepare(
         "SELECT value FROM clues
          WHERE mac = ?1 AND kind IN ('dhcp.hostname', 'dhcp.fqdn', 'mdns.hostname', 'llmnr.name', 'netbios.name')
@@ -76,6 +89,11 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
             name: r.get(3)?,
             role: r.get(4)?,
             hostnames: Vec::new(),
+            os: None,
+            class: None,
+            confidence: 0,
+            classified_by_zh: Vec::new(),
+            classified_by: Vec::new(),
             ipv4: Vec::new(),
             ipv6: Vec::new(),
             first_seen: rfc3339(r.get(5)?),
@@ -105,6 +123,15 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
                 d.hostnames.push(name);
             }
         }
+        let said: Vec<(String, String)> = all_clues
+            .query_map(params![d.mac], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let c = classify(said.iter().map(|(k, v)| (k.as_str(), v.as_str())), d.vendor.as_deref());
+        d.os = c.os.map(str::to_owned);
+        d.class = c.class.map(str::to_owned);
+        d.confidence = c.confidence;
+        d.classified_by_zh = c.reasons.iter().map(|r| r.0.to_owned()).collect();
+        d.classified_by = c.reasons.iter().map(|r| r.1.to_owned()).collect();
         out.push(d);
     }
     Ok(out)
