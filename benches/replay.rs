@@ -17,6 +17,9 @@
 //! - `replay, no detection`: the same with the detectors skipped (the
 //!   hidden `--no-detection`), run alternately with the row above so
 //!   both see the same machine: what detection costs;
+//! - `replay, no fingerprints`: the same with clue reading skipped
+//!   (`--no-fingerprints`: DHCP options, names, SYN signatures), in the
+//!   same alternation: what fingerprinting costs;
 //! - the same replay over the first fifth of the packets (same traffic,
 //!   same rate, a fifth as long), to show that memory does not grow with
 //!   capture length.
@@ -190,7 +193,7 @@ fn gapwatch_replay_with(path: &Path, dir: &Path, extra: &[&str]) -> (f64, u64) {
 fn row(name: &str, secs: f64, packets: u64, bytes: u64, rss_kib: Option<u64>) {
     let rss = rss_kib.map(|k| format!("{:.1}", k as f64 / 1024.0)).unwrap_or_else(|| "-".into());
     println!(
-        "{name:<22} {secs:>8.2} {:>12.0} {:>9.0} {rss:>9}",
+        "{name:<24} {secs:>8.2} {:>12.0} {:>9.0} {rss:>9}",
         packets as f64 / secs,
         bytes as f64 * 8.0 / secs / 1e6
     );
@@ -210,7 +213,7 @@ fn main() {
         a.runs
     );
     println!(
-        "{:<22} {:>8} {:>12} {:>9} {:>9}",
+        "{:<24} {:>8} {:>12} {:>9} {:>9}",
         "reader", "wall_s", "pkts_per_s", "Mbit_s", "rss_MiB"
     );
     let libpcap = median((0..a.runs).map(|_| libpcap_loop(&full).0).collect());
@@ -220,10 +223,11 @@ fn main() {
     let pipeline = median((0..a.runs).map(|_| pipeline_loop(&full)).collect());
     row("pipeline, no database", pipeline, packets, bytes, None);
     // With and without detection, alternately: a noisy machine slows both.
-    let (mut runs, mut bare) = (Vec::new(), Vec::new());
+    let (mut runs, mut bare, mut plain) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..a.runs {
         runs.push(gapwatch_replay(&full, &dir));
         bare.push(gapwatch_replay_with(&full, &dir, &["--no-detection"]));
+        plain.push(gapwatch_replay_with(&full, &dir, &["--no-fingerprints"]));
     }
     let replay = median(runs.iter().map(|r| r.0).collect());
     let rss = runs.iter().map(|r| r.1).max().unwrap_or(0);
@@ -231,6 +235,9 @@ fn main() {
     let no_detection = median(bare.iter().map(|r| r.0).collect());
     let bare_rss = bare.iter().map(|r| r.1).max().unwrap_or(0);
     row("replay, no detection", no_detection, packets, bytes, Some(bare_rss));
+    let no_fingerprints = median(plain.iter().map(|r| r.0).collect());
+    let plain_rss = plain.iter().map(|r| r.1).max().unwrap_or(0);
+    row("replay, no fingerprints", no_fingerprints, packets, bytes, Some(plain_rss));
     let (_, small_packets, small_bytes) = libpcap_loop(&fifth);
     let small: Vec<(f64, u64)> = (0..a.runs).map(|_| gapwatch_replay(&fifth, &dir)).collect();
     let small_secs = median(small.iter().map(|r| r.0).collect());
@@ -246,5 +253,9 @@ fn main() {
     println!(
         "detection adds {:+.1} % to replay time (median {replay:.2} s with, {no_detection:.2} s without)",
         (replay / no_detection - 1.0) * 100.0
+    );
+    println!(
+        "fingerprinting adds {:+.1} % to replay time (median {replay:.2} s with, {no_fingerprints:.2} s without)",
+        (replay / no_fingerprints - 1.0) * 100.0
     );
 }

@@ -98,6 +98,10 @@ pub enum Command {
         /// cost); never for real use: no alert is raised.
         #[arg(long, hide = true)]
         no_detection: bool,
+        /// Skip reading what devices say about themselves (the benchmark
+        /// measures what fingerprinting costs); never for real use.
+        #[arg(long, hide = true)]
+        no_fingerprints: bool,
     },
     /// Replay the bundled demo day into a fresh database and watch it on the
     /// dashboard (in a terminal; otherwise print what was found).

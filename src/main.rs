@@ -41,8 +41,9 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let lang = cli.lang;
     match cli.command {
-        Command::Replay { policy, db, jsonl, captures, no_detection } => {
-            cmd_replay(lang, policy.as_deref(), &db, jsonl, captures, !no_detection)
+        Command::Replay { policy, db, jsonl, captures, no_detection, no_fingerprints } => {
+            let stages = (!no_detection, !no_fingerprints);
+            cmd_replay(lang, policy.as_deref(), &db, jsonl, captures, stages)
         }
         Command::Demo { db, speed, print, officer } => {
             let dashboard =
@@ -114,7 +115,7 @@ fn cmd_replay(
     db: &Path,
     jsonl: Option<PathBuf>,
     captures: Vec<PathBuf>,
-    detection: bool,
+    (detection, fingerprints): (bool, bool),
 ) -> Result<ExitCode, AppError> {
     let policy = match policy {
         Some(p) => load_policy(lang, p)?,
@@ -149,6 +150,7 @@ fn cmd_replay(
         stop: stop_on_signals(),
         pace: None,
         detection,
+        fingerprints,
     };
     let summary = replay_with_progress(cfg)?;
     report_replay(&summary, lang);
@@ -308,6 +310,7 @@ fn cmd_demo(lang: Lang, db: &Path) -> Result<ExitCode, AppError> {
         stop: stop_on_signals(),
         pace: None,
         detection: true,
+        fingerprints: true,
     })?;
     report_replay(&summary, lang);
     let conn = record::open_read_only(db)?;
@@ -357,6 +360,7 @@ fn cmd_demo_dashboard(
         stop: Arc::clone(&stop),
         pace: Some(speed),
         detection: true,
+        fingerprints: true,
     };
     let replaying = std::thread::spawn(move || replay::replay(cfg, |_, _| {}));
     // The dashboard opens once the replay has created the database.

@@ -28,6 +28,7 @@ fn a_stopped_replay_records_what_it_read_and_is_not_replayed_again() {
         stop: Arc::new(AtomicBool::new(true)),
         pace: None,
         detection: true,
+        fingerprints: true,
     };
     let summary = library::replay(cfg, |_, _| {}).unwrap();
     let FileOutcome::Stopped { packets, error } = &summary.files[0].1 else {
@@ -161,4 +162,37 @@ fn the_benchmarks_detection_switch_observes_the_same_and_raises_nothing() {
     assert!(!list(&with, "alerts").as_array().unwrap().is_empty());
     assert_eq!(list(&without, "alerts"), serde_json::json!([]));
     assert_eq!(list(&with, "devices"), list(&without, "devices"));
+}
+
+#[test]
+fn the_benchmarks_fingerprint_switch_keeps_alerts_and_drops_clues() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = scenario("demo");
+    let (policy, capture) = (demo.join("policy.toml"), demo.join("capture.pcap"));
+    let with = tmp.path().join("with.db");
+    ok(replay(&with, Some(&policy), &[&capture]));
+    let without = tmp.path().join("without.db");
+    let args = ["replay", "--no-fingerprints", "--policy"];
+    ok(gapwatch(args.iter().map(std::path::PathBuf::from).chain([
+        policy.clone(),
+        "--db".into(),
+        without.clone(),
+        capture.clone(),
+    ])));
+    let kinds = |db: &std::path::Path| -> Vec<serde_json::Value> {
+        let alerts = list(db, "alerts");
+        alerts.as_array().unwrap().iter().map(|a| a["kind"].clone()).collect()
+    };
+    assert_eq!(kinds(&with), kinds(&without));
+    let named = |db: &std::path::Path| {
+        let devices = list(db, "devices");
+        devices
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["hostnames"] != serde_json::json!([]))
+            .count()
+    };
+    assert!(named(&with) > 10);
+    assert_eq!(named(&without), 0);
 }

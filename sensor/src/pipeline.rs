@@ -89,6 +89,11 @@ impl Pipeline {
         self.detection = on;
     }
 
+    /// Turns fingerprinting off (or on again), for the same measurement.
+    pub fn set_fingerprinting(&mut self, on: bool) {
+        self.observer.set_fingerprinting(on);
+    }
+
     /// The observation tables.
     pub fn observer(&self) -> &Observer {
         &self.observer

@@ -49,6 +49,9 @@ pub struct ReplayConfig {
     /// Run the detectors (always, but for the benchmark that measures
     /// what they cost).
     pub detection: bool,
+    /// Read what devices say about themselves (always, but for the
+    /// benchmark that measures what it costs).
+    pub fingerprints: bool,
 }
 
 /// Holds a replay back to a multiple of packet time.
@@ -275,6 +278,7 @@ pub fn replay(
         summary.run_id = Some(recorder.run_id());
         let mut pipeline = Pipeline::new(cfg.policy);
         pipeline.set_detection(cfg.detection);
+        pipeline.set_fingerprinting(cfg.fingerprints);
         let mut merged = MergedSource::new(sources);
         let mut read = 0u64;
         // MergedSource keeps file errors aside: next_frame itself never fails.

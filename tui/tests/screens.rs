@@ -49,6 +49,7 @@ fn fill(db: &Path) {
         stop: Arc::new(AtomicBool::new(false)),
         pace: None,
         detection: true,
+        fingerprints: true,
     };
     replay(cfg, |_, _| {}).unwrap();
 }
@@ -196,6 +197,7 @@ fn a_dashboard_reading_never_blocks_the_writer() {
         stop: Arc::new(AtomicBool::new(false)),
         pace: None,
         detection: true,
+        fingerprints: true,
     };
     let summary = replay(cfg, |_, _| {}).expect("the writer is never blocked by a reader");
     assert!(!summary.had_errors());

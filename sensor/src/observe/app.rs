@@ -35,14 +35,26 @@ const DHCPV6_REPLY: u8 = 7;
 pub(super) const NAMES_REMEMBERED: usize = 1 << 16;
 
 /// The application-layer reader and what it has reported.
-#[derive(Default)]
 pub struct AppObserver {
     /// Hashes of (client, server, how, name) already reported.
     names_seen: FxHashSet<u64>,
     /// What devices said about themselves, reported once each.
     pub(super) clues: Clues,
+    /// Whether clues are read at all (the benchmark measures their cost).
+    pub(super) fingerprinting: bool,
     /// Scratch space for a DNS name being read.
     name: dns::Name,
+}
+
+impl Default for AppObserver {
+    fn default() -> AppObserver {
+        AppObserver {
+            names_seen: FxHashSet::default(),
+            name: dns::Name::default(),
+            clues: Clues::default(),
+            fingerprinting: true,
+        }
+    }
 }
 
 /// One packet's transport as the application reader needs it.
@@ -78,6 +90,7 @@ impl AppObserver {
                 _ => None,
             },
             (UDP, DHCP_SERVER_PORT, _) => dhcp_server(seg, facts),
+            _ if !self.fingerprinting => None,
             (UDP, DHCP_CLIENT_PORT, DHCP_SERVER_PORT) => self.clues.dhcp_client(seg, facts),
             (UDP, MDNS_PORT, _) => self.clues.name_service(seg, ClueSource::Mdns, facts),
             (UDP, LLMNR_PORT, _) => self.clues.name_service(seg, ClueSource::Llmnr, facts),

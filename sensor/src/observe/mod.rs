@@ -54,6 +54,12 @@ impl Observer {
         }
     }
 
+    /// Turns the reading of clues (DHCP options, names, SYN signatures)
+    /// off or on: the benchmark measures what fingerprinting costs.
+    pub fn set_fingerprinting(&mut self, on: bool) {
+        self.app.fingerprinting = on;
+    }
+
     /// The device table.
     pub fn devices(&self) -> &DeviceTable {
         &self.devices
@@ -130,6 +136,7 @@ impl Observer {
                         {
                             self.devices.saw_ttl(i, ip.ttl, ts, &mut self.facts);
                             if flags & TCP_SYN != 0
+                                && self.app.fingerprinting
                                 && let Some(mac) = sender
                             {
                                 let (h, t, n) = (ip.header, ip.tcp_header, ip.payload.len());
