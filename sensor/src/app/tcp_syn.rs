@@ -5,6 +5,7 @@
 //! runs past the header ends the layout and is noted as the quirk `bad`.
 
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 
 use gapwatch_rules::stack::TcpSignature;
 
@@ -89,6 +90,57 @@ pub fn signature(ip_header: &[u8], tcp: &[u8], payload_len: usize) -> Option<Tcp
     read_options(&tcp[20..], flags, &mut sig, &mut quirks);
     sig.quirks = quirks.join(",");
     Some(sig)
+}
+
+/// Everything a SYN's signature is made of, hashed in place into `h`
+/// without building it (timestamp values and sequence numbers count only
+/// as zero or not): the same shape again is the same signature, so a
+/// device's thousandth connection costs no allocation. None when
+/// [`signature`] would give none.
+pub fn hash_shape(
+    ip_header: &[u8],
+    tcp: &[u8],
+    payload_len: usize,
+    h: &mut impl Hasher,
+) -> Option<()> {
+    if tcp.len() < 20 || tcp[13] & SYN == 0 {
+        return None;
+    }
+    match ip_header.first().map(|b| b >> 4) {
+        Some(4) if ip_header.len() >= 20 => {
+            let id_zero = ip_header[4] == 0 && ip_header[5] == 0;
+            (4u8, ip_header[1] & 3, ip_header[6] & 0xc0, id_zero, ip_header[8]).hash(h);
+            ip_header.len().hash(h);
+        }
+        Some(6) if ip_header.len() >= 40 => (6u8, &ip_header[..4], ip_header[7]).hash(h),
+        _ => return None,
+    }
+    let zero = |b: &[u8]| b.iter().all(|&x| x == 0);
+    (zero(&tcp[4..8]), zero(&tcp[8..12]), tcp[13], &tcp[14..16], zero(&tcp[18..20])).hash(h);
+    (payload_len > 0).hash(h);
+    let mut opts = &tcp[20..];
+    while let Some((&kind, rest)) = opts.split_first() {
+        kind.hash(h);
+        let len = rest.first().map_or(0, |&l| usize::from(l));
+        match kind {
+            1 => opts = rest,
+            // Timestamps: only whether each value is zero.
+            8 if len == 10 && rest.len() >= 9 => {
+                (zero(&rest[1..5]), zero(&rest[5..9])).hash(h);
+                opts = &rest[9..];
+            }
+            _ if kind != 0 && len >= 2 && rest.len() >= len - 1 => {
+                rest[..len - 1].hash(h);
+                opts = &rest[len - 1..];
+            }
+            // End of options, or one that overruns: the rest as it is.
+            _ => {
+                rest.hash(h);
+                break;
+            }
+        }
+    }
+    Some(())
 }
 
 /// Walks the options into `sig.layout`, `mss` and `window_scale`.
@@ -185,6 +237,23 @@ mod tests {
     fn a_linux_syn_reads_as_p0f_writes_it() {
         let s = signature(&ipv4(61, true, 4321), &tcp(SYN, 64240, &LINUX), 0).unwrap();
         assert_eq!(s.to_string(), "4:64+3:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0");
+    }
+
+    #[test]
+    fn the_shape_ignores_timestamps_and_sequence_numbers_only() {
+        let shape = |tcp: &[u8]| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            hash_shape(&ipv4(64, true, 9), tcp, 0, &mut h).map(|_| h.finish())
+        };
+        let a = tcp(SYN, 64240, &LINUX);
+        let mut b = a.clone();
+        b[7] = 99; // another sequence number
+        b[20 + 8] = 0x77; // another timestamp value
+        assert_eq!(shape(&a), shape(&b));
+        let mut c = a.clone();
+        c[15] = 0; // another window
+        assert_ne!(shape(&a), shape(&c));
+        assert_eq!(shape(&tcp(ACK, 1, &[])), None);
     }
 
     #[test]

@@ -178,6 +178,17 @@ impl Clues {
         seg_ts: gapwatch_rules::Timestamp,
         facts: &mut Vec<Fact>,
     ) {
+        let mut h = FxHasher::default();
+        mac.hash(&mut h);
+        if crate::app::tcp_syn::hash_shape(ip_header, tcp_header, payload_len, &mut h).is_none() {
+            return;
+        }
+        if self.seen.len() >= NAMES_REMEMBERED {
+            self.seen.clear();
+        }
+        if !self.seen.insert(h.finish()) {
+            return;
+        }
         let Some(sig) = crate::app::tcp_syn::signature(ip_header, tcp_header, payload_len) else {
             return;
         };
