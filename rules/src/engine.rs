@@ -63,7 +63,10 @@ impl Engine {
 
     /// Runs every detector on `fact`.
     pub fn on_fact(&mut self, fact: &Fact) {
-        for info in catalog() {
+        // Only the detectors that read this kind of fact: most facts (flows
+        // ending, hourly volumes, clues) concern none or one.
+        let kind = fact.kind();
+        for info in catalog().iter().filter(|info| info.facts.contains(&kind)) {
             if let Some(finding) = (info.check)(fact, &self.policy) {
                 self.apply(finding);
             }

@@ -9,6 +9,48 @@ use std::net::{IpAddr, Ipv4Addr};
 use crate::net::MacAddr;
 use crate::time::Timestamp;
 
+/// The kinds of [`Fact`], for detectors to declare what they read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FactKind {
+    /// [`Fact::NewDevice`].
+    NewDevice,
+    /// [`Fact::NewDeviceRate`].
+    NewDeviceRate,
+    /// [`Fact::DeviceTableFull`].
+    DeviceTableFull,
+    /// [`Fact::AddressBound`].
+    AddressBound,
+    /// [`Fact::AddressConflict`].
+    AddressConflict,
+    /// [`Fact::RouterSignal`].
+    RouterSignal,
+    /// [`Fact::NewFlow`].
+    NewFlow,
+    /// [`Fact::FlowAnswered`].
+    FlowAnswered,
+    /// [`Fact::TunnelPayload`].
+    TunnelPayload,
+    /// [`Fact::NameRequested`].
+    NameRequested,
+    /// [`Fact::DhcpLease`].
+    DhcpLease,
+    /// [`Fact::Clue`].
+    Clue,
+    /// [`Fact::ArpAnomaly`].
+    ArpAnomaly,
+    /// [`Fact::FingerprintChanged`].
+    FingerprintChanged,
+    /// [`Fact::FlowEnded`].
+    FlowEnded,
+    /// [`Fact::HourlyVolume`].
+    HourlyVolume,
+}
+
+impl FactKind {
+    /// How many kinds there are.
+    pub const COUNT: usize = 16;
+}
+
 /// One thing the observer learned.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fact {
@@ -135,6 +177,28 @@ pub enum Fact {
 }
 
 impl Fact {
+    /// Which kind of fact this is.
+    pub fn kind(&self) -> FactKind {
+        match self {
+            Fact::NewDevice { .. } => FactKind::NewDevice,
+            Fact::NewDeviceRate { .. } => FactKind::NewDeviceRate,
+            Fact::DeviceTableFull { .. } => FactKind::DeviceTableFull,
+            Fact::AddressBound { .. } => FactKind::AddressBound,
+            Fact::AddressConflict { .. } => FactKind::AddressConflict,
+            Fact::RouterSignal { .. } => FactKind::RouterSignal,
+            Fact::NewFlow(_) => FactKind::NewFlow,
+            Fact::FlowAnswered { .. } => FactKind::FlowAnswered,
+            Fact::TunnelPayload { .. } => FactKind::TunnelPayload,
+            Fact::NameRequested(_) => FactKind::NameRequested,
+            Fact::DhcpLease(_) => FactKind::DhcpLease,
+            Fact::Clue(_) => FactKind::Clue,
+            Fact::ArpAnomaly { .. } => FactKind::ArpAnomaly,
+            Fact::FingerprintChanged { .. } => FactKind::FingerprintChanged,
+            Fact::FlowEnded(_) => FactKind::FlowEnded,
+            Fact::HourlyVolume(_) => FactKind::HourlyVolume,
+        }
+    }
+
     /// Packet time of the fact.
     pub fn ts(&self) -> Timestamp {
         match self {

@@ -23,7 +23,7 @@ use serde_json::json;
 
 use super::{KindInfo, evidence, joined, merge_lists};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::{ArpAnomaly, Fact};
+use crate::fact::{ArpAnomaly, Fact, FactKind};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -47,6 +47,7 @@ pub static INFO: KindInfo = KindInfo {
         man-in-the-middle tools do, to intercept other devices' traffic (to read archive \
         data or route it out). Nothing foreign may join the processing LAN (5.8). Find and \
         disconnect the device now, and check the ARP caches of the devices it targeted.",
+    facts: &[FactKind::ArpAnomaly],
     check,
     merge,
     message,

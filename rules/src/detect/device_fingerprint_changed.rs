@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::{KindInfo, evidence};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::{Fact, Fingerprint};
+use crate::fact::{Fact, FactKind, Fingerprint};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -39,6 +39,7 @@ pub static INFO: KindInfo = KindInfo {
         went from 128 to 64): the MAC has most likely moved to another machine, or something \
         new answers behind it. Processing devices are dedicated and registered (5.8). Check \
         the device on site.",
+    facts: &[FactKind::FingerprintChanged],
     check,
     merge,
     message,

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 use super::{KindInfo, joined, merge_list};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::Fact;
+use crate::fact::{Fact, FactKind};
 use crate::lang::Lang;
 use crate::net::MacAddr;
 use crate::policy::Policy;
@@ -50,6 +50,7 @@ pub static INFO: KindInfo = KindInfo {
         NIC, a device given a server's address by hand, or someone impersonating a host. \
         Processing devices must be dedicated and nothing else brought in (5.8). Check the \
         devices behind both MACs.",
+    facts: &[FactKind::AddressBound, FactKind::AddressConflict],
     check,
     merge,
     message,

@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::KindInfo;
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::Fact;
+use crate::fact::{Fact, FactKind};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -42,6 +42,7 @@ pub static INFO: KindInfo = KindInfo {
         switch being flooded with forged addresses (to sniff), a device cycling random \
         addresses, or a whole unregistered network bridged in. Device management must record \
         every device that joins (5.5). Find the switch port these addresses come from.",
+    facts: &[FactKind::NewDeviceRate, FactKind::DeviceTableFull],
     check,
     merge,
     message,

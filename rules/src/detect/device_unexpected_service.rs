@@ -20,7 +20,7 @@ use serde_json::json;
 
 use super::{KindInfo, evidence, joined, merge_lists};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::Fact;
+use crate::fact::{Fact, FactKind};
 use crate::lang::Lang;
 use crate::net::ip_text;
 use crate::policy::{Policy, role_label};
@@ -51,6 +51,7 @@ pub static INFO: KindInfo = KindInfo {
         Processing devices are dedicated and configured for the work (5.2, 5.3); an extra \
         service is an unplanned way in or a way to copy archive data. Turn the service off \
         on the device, or, if it is needed, add the port to the role's may_serve in the policy.",
+    facts: &[FactKind::FlowAnswered],
     check,
     merge,
     message,

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::{KindInfo, joined, merge_list};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::Fact;
+use crate::fact::{Fact, FactKind};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -37,6 +37,7 @@ pub static INFO: KindInfo = KindInfo {
     explain_en: "This MAC address is not in the asset register. Every device must be \
         checked and registered (5.7) and no other device brought in (5.8, 4.6). \
         Find the device: register it if it belongs, otherwise unplug it now.",
+    facts: &[FactKind::NewDevice, FactKind::AddressBound],
     check,
     merge,
     message,

@@ -21,7 +21,7 @@ mod route_router_present;
 mod route_tunnel;
 
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::Fact;
+use crate::fact::{Fact, FactKind};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -46,6 +46,8 @@ pub struct KindInfo {
     pub explain_zh: &'static str,
     /// Why it matters and what to do, in English.
     pub explain_en: &'static str,
+    /// The facts it reads; the engine hands it no others.
+    pub facts: &'static [FactKind],
     /// The detection: a pure function of one fact and the policy.
     pub check: fn(&Fact, &Policy) -> Option<Finding>,
     /// Folds the evidence of a repeat into the open alert's evidence.
@@ -205,6 +207,13 @@ mod tests {
             assert!(std::ptr::eq(*entries[0], info(kind)), "{kind:?}");
         }
         assert_eq!(catalog().len(), AlertKind::ALL.len());
+    }
+
+    #[test]
+    fn every_kind_reads_some_facts() {
+        for info in catalog() {
+            assert!(!info.facts.is_empty(), "{} reads nothing and would never fire", info.id);
+        }
     }
     use crate::fact::Endpoint;
 

@@ -20,7 +20,7 @@ use serde_json::json;
 
 use super::{KindInfo, evidence, joined, merge_lists};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::Fact;
+use crate::fact::{Fact, FactKind};
 use crate::lang::Lang;
 use crate::policy::Policy;
 use crate::probe;
@@ -45,6 +45,7 @@ pub static INFO: KindInfo = KindInfo {
         must never connect to the internet (5.3); the probe shows the device is still set up \
         as if it were online. Turn off the connectivity check, automatic updates and internet \
         time on it (for example by group policy) and use the site's own time source.",
+    facts: &[FactKind::NameRequested],
     check,
     merge,
     message,

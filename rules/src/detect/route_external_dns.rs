@@ -25,7 +25,7 @@ use serde_json::json;
 
 use super::{KindInfo, evidence, joined, merge_lists};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::{Fact, NameVia};
+use crate::fact::{Fact, FactKind, NameVia};
 use crate::lang::Lang;
 use crate::net::{ip_text, is_local_scope};
 use crate::policy::{Policy, in_domain};
@@ -69,6 +69,7 @@ pub static INFO: KindInfo = KindInfo {
         LAN must be isolated (5.4): some software on the device is trying to get out (updates, \
         telemetry, a browser). Check the device's DNS settings and the software; if the name \
         is an internal zone, add it to local_domains in the policy.",
+    facts: &[FactKind::NameRequested],
     check,
     merge,
     message,

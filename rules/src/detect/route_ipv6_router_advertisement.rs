@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use super::{KindInfo, merge_list};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::{Fact, RouterSignal};
+use crate::fact::{Fact, FactKind, RouterSignal};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -40,6 +40,7 @@ pub static INFO: KindInfo = KindInfo {
         processing LAN has no router, and every IPv6 host that hears one will route through \
         it — typically a PC sharing its connection or a phone hotspot — breaking the physical \
         isolation (5.4). Find the device and disconnect it.",
+    facts: &[FactKind::RouterSignal],
     check,
     merge,
     message,

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::{KindInfo, endpoint, joined, merge_list};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::Fact;
+use crate::fact::{Fact, FactKind};
 use crate::lang::Lang;
 use crate::net::is_local_scope;
 use crate::policy::Policy;
@@ -39,6 +39,7 @@ pub static INFO: KindInfo = KindInfo {
     explain_en: "A device sent packets to an address outside the processing LAN, which \
         must be physically isolated from every other network (5.4). Check the device's \
         gateway, DNS and update settings, and make sure no route out exists.",
+    facts: &[FactKind::NewFlow],
     check,
     merge,
     message,

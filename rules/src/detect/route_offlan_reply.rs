@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::{KindInfo, endpoint, joined, merge_list};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::{Endpoint, Fact, FlowStart};
+use crate::fact::{Endpoint, Fact, FactKind, FlowStart};
 use crate::lang::Lang;
 use crate::net::is_local_scope;
 use crate::policy::Policy;
@@ -44,6 +44,7 @@ pub static INFO: KindInfo = KindInfo {
         answer, or a connection of its own): a working path out exists and the physical \
         isolation is broken (5.4). Disconnect any router, gateway or dual-homed device at once \
         and examine this device.",
+    facts: &[FactKind::NewFlow, FactKind::FlowAnswered],
     check,
     merge,
     message,

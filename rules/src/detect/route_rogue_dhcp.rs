@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 
 use super::{KindInfo, evidence, joined, merge_lists};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::{DhcpMessage, Fact};
+use crate::fact::{DhcpMessage, Fact, FactKind};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -49,6 +49,7 @@ pub static INFO: KindInfo = KindInfo {
         route out — typically a home router plugged in, a phone hotspot or a PC sharing its \
         connection — breaking the physical isolation (5.4). Find the server and disconnect \
         it; if it is the site's own, remove its gateway and outside-DNS options.",
+    facts: &[FactKind::DhcpLease],
     check,
     merge,
     message,

@@ -21,7 +21,7 @@ use serde_json::json;
 
 use super::{KindInfo, evidence, joined, merge_lists};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::{Fact, ROUTER_SOURCED_OFFLAN, ROUTER_SUNK_OFFLAN, RouterSignal};
+use crate::fact::{Fact, FactKind, ROUTER_SOURCED_OFFLAN, ROUTER_SUNK_OFFLAN, RouterSignal};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -42,6 +42,7 @@ pub static INFO: KindInfo = KindInfo {
     explain_en: "A device sent ICMP messages only routers send (a redirect, or time to live \
         exceeded in transit): it forwards packets — a dual-homed PC or a hidden router — \
         breaking the physical isolation (5.4). Find the device and check its connections.",
+    facts: &[FactKind::RouterSignal],
     check,
     merge,
     message,

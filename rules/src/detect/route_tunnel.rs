@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::{KindInfo, endpoint, joined, merge_list};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::Fact;
+use crate::fact::{Fact, FactKind};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -71,6 +71,7 @@ pub static INFO: KindInfo = KindInfo {
         L2TP, PPTP, Teredo, …), which can join another network to the processing LAN and \
         break its physical isolation (5.4). Find the device at the other end and stop the \
         tunnel.",
+    facts: &[FactKind::NewFlow, FactKind::TunnelPayload],
     check,
     merge,
     message,
