@@ -365,11 +365,15 @@ pub enum ClueKind {
     TcpSynAck,
     /// The stack family its SYN or SYN+ACK matches (`tcp-stacks.tsv`).
     TcpStack,
+    /// The `User-Agent` of its HTTP requests.
+    HttpUserAgent,
+    /// The identification line of its SSH client or server.
+    SshBanner,
 }
 
 impl ClueKind {
     /// Every kind.
-    pub const ALL: [ClueKind; 12] = [
+    pub const ALL: [ClueKind; 14] = [
         ClueKind::DhcpHostName,
         ClueKind::DhcpFqdn,
         ClueKind::DhcpVendorClass,
@@ -382,6 +386,8 @@ impl ClueKind {
         ClueKind::TcpSyn,
         ClueKind::TcpSynAck,
         ClueKind::TcpStack,
+        ClueKind::HttpUserAgent,
+        ClueKind::SshBanner,
     ];
 
     /// Stable name for records (`dhcp.hostname`).
@@ -399,6 +405,8 @@ impl ClueKind {
             ClueKind::TcpSyn => "tcp.syn",
             ClueKind::TcpSynAck => "tcp.synack",
             ClueKind::TcpStack => "tcp.stack",
+            ClueKind::HttpUserAgent => "http.user_agent",
+            ClueKind::SshBanner => "ssh.banner",
         }
     }
 

@@ -37,6 +37,8 @@ pub struct Request<'a> {
     pub target: &'a [u8],
     /// The `Host` header's value without the port, if present.
     pub host: Option<&'a [u8]>,
+    /// The `User-Agent` header's value, if present.
+    pub user_agent: Option<&'a [u8]>,
 }
 
 /// True when `payload` begins like an HTTP request (a known method and a
@@ -57,7 +59,7 @@ pub fn parse_request(payload: &[u8]) -> Result<Request<'_>, HttpError> {
     if !version.starts_with(b"HTTP/1.") || method.is_empty() || target.is_empty() {
         return Err(HttpError::BadRequestLine);
     }
-    let mut host = None;
+    let (mut host, mut user_agent) = (None, None);
     for line in lines {
         let Ok(line) = line else {
             // The head continues past this segment: what was read stands.
@@ -68,9 +70,11 @@ pub fn parse_request(payload: &[u8]) -> Result<Request<'_>, HttpError> {
         }
         if let Some(value) = header_value(line, b"host") {
             host = Some(strip_port(value));
+        } else if let Some(value) = header_value(line, b"user-agent") {
+            user_agent = Some(value);
         }
     }
-    Ok(Request { method, target, host })
+    Ok(Request { method, target, host, user_agent })
 }
 
 /// The value of `line` if it is the header `name` (case-insensitive).
@@ -128,6 +132,7 @@ mod tests {
         assert_eq!(r.method, b"GET");
         assert_eq!(r.target, b"/connecttest.txt");
         assert_eq!(r.host, Some(&b"www.msftconnecttest.com"[..]));
+        assert_eq!(r.user_agent, Some(&b"Microsoft NCSI"[..]));
     }
 
     #[test]

@@ -9,7 +9,9 @@
 
 use std::hash::{Hash, Hasher};
 
-use gapwatch_rules::fact::{DhcpLease, DhcpMessage, Endpoint, NameRequest, NameVia, RouterSignal};
+use gapwatch_rules::fact::{
+    ClueKind, DhcpLease, DhcpMessage, Endpoint, NameRequest, NameVia, RouterSignal,
+};
 use gapwatch_rules::{Fact, MacAddr, Timestamp};
 use rustc_hash::{FxHashSet, FxHasher};
 
@@ -25,6 +27,7 @@ const DHCP_CLIENT_PORT: u16 = 68;
 const MDNS_PORT: u16 = 5353;
 const LLMNR_PORT: u16 = 5355;
 const NBNS_PORT: u16 = 137;
+const SSH_PORT: u16 = 22;
 const DHCPV6_CLIENT_PORT: u16 = 546;
 const DHCPV6_SERVER_PORT: u16 = 547;
 /// DHCPv6 message types a server sends to configure a client.
@@ -107,6 +110,12 @@ impl AppObserver {
                 None
             }
             (TCP, _, _) if http::looks_like_request(seg.payload) => self.http_request(seg, facts),
+            (TCP, SSH_PORT, _) | (TCP, _, SSH_PORT) if self.fingerprinting => {
+                if let (Some(banner), Some(mac)) = (ssh_banner(seg.payload), seg.src.mac) {
+                    self.clues.note(mac, ClueKind::SshBanner, banner, seg, facts);
+                }
+                None
+            }
             _ => None,
         }
     }
@@ -134,14 +143,19 @@ impl AppObserver {
     }
 
     fn http_request(&mut self, seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> {
-        match http::parse_request(seg.payload) {
-            Ok(http::Request { host: Some(host), .. }) if !host.is_empty() => {
-                report(&mut self.names_seen, seg, NameVia::HttpHost, host, facts);
-                None
-            }
-            Ok(_) => None,
-            Err(_) => Some(DecodeError::HttpMalformed),
+        let request = match http::parse_request(seg.payload) {
+            Ok(request) => request,
+            Err(_) => return Some(DecodeError::HttpMalformed),
+        };
+        if let Some(host) = request.host.filter(|h| !h.is_empty()) {
+            report(&mut self.names_seen, seg, NameVia::HttpHost, host, facts);
         }
+        if let (Some(agent), Some(mac), true) =
+            (request.user_agent, seg.src.mac, self.fingerprinting)
+        {
+            self.clues.note(mac, ClueKind::HttpUserAgent, agent, seg, facts);
+        }
+        None
     }
 }
 
@@ -217,4 +231,14 @@ fn dhcp_server(seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> 
         }));
     }
     None
+}
+
+/// The identification line an SSH side sends first (`SSH-2.0-OpenSSH_9.6`),
+/// without its line end; None for anything else.
+fn ssh_banner(payload: &[u8]) -> Option<&[u8]> {
+    if !payload.starts_with(b"SSH-") {
+        return None;
+    }
+    let end = payload.iter().position(|&b| b == b'\r' || b == b'\n')?;
+    Some(&payload[..end.min(255)])
 }

@@ -206,6 +206,21 @@ impl Clues {
         }
     }
 
+    /// Notes `value` (bytes as sent) as a clue of `kind` from `mac`, the
+    /// first time.
+    pub fn note(
+        &mut self,
+        mac: MacAddr,
+        kind: ClueKind,
+        value: &[u8],
+        seg: &Segment<'_>,
+        facts: &mut Vec<Fact>,
+    ) {
+        if !value.is_empty() && self.first_time(mac, kind, value) {
+            push(facts, mac, kind, printable(value), seg);
+        }
+    }
+
     fn first_time(&mut self, mac: MacAddr, kind: ClueKind, value: &[u8]) -> bool {
         first_time(&mut self.seen, mac, kind, value)
     }

@@ -480,3 +480,29 @@ fn a_gratuitous_reply_for_an_address_left_an_hour_ago_claims_nothing() {
     full.see(&frames::arp_request(mac(7), ip(7), ip(1)), 10);
     assert!(full.see(&frames::arp_reply(mac(1), ip(1), (mac(7), ip(7))), 10).is_empty());
 }
+
+#[test]
+fn user_agents_and_ssh_banners_are_clues_of_their_sender() {
+    use gapwatch_rules::fact::{Clue, ClueKind};
+    let mut lan = Lan::new();
+    let hdr =
+        TcpHdr { sport: 50000, dport: 80, seq: 1, ack: 1, flags: 0x18, window: 512, options: &[] };
+    let get = b"GET / HTTP/1.1\r\nHost: 10.20.1.11\r\nUser-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64)\r\n\r\n";
+    let facts = lan.see_clues(&frames::tcp(&ends(7, 11), &hdr, get), 1);
+    assert!(
+        matches!(&facts[..], [Fact::Clue(Clue { mac: m, kind: ClueKind::HttpUserAgent, value, .. })]
+            if *m == mac(7) && value == "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"),
+        "{facts:?}"
+    );
+    assert!(lan.see_clues(&frames::tcp(&ends(7, 11), &hdr, get), 2).is_empty(), "once");
+    let ssh = TcpHdr { sport: 22, dport: 50001, ..hdr };
+    let facts = lan.see_clues(&frames::tcp(&ends(11, 7), &ssh, b"SSH-2.0-dropbear_2019.78\r\n"), 3);
+    assert!(
+        matches!(&facts[..], [Fact::Clue(Clue { mac: m, kind: ClueKind::SshBanner, value, .. })]
+            if *m == mac(11) && value == "SSH-2.0-dropbear_2019.78"),
+        "{facts:?}"
+    );
+    // A banner without its line end is not read.
+    let cut = TcpHdr { sport: 50002, dport: 22, ..hdr };
+    assert!(lan.see_clues(&frames::tcp(&ends(7, 11), &cut, b"SSH-2.0-Open"), 4).is_empty());
+}
