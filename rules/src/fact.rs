@@ -308,6 +308,8 @@ pub enum NameVia {
     Dns,
     /// The `Host` header of an HTTP request.
     HttpHost,
+    /// The server name (SNI) of a TLS ClientHello.
+    TlsSni,
 }
 
 impl NameVia {
@@ -316,6 +318,7 @@ impl NameVia {
         match self {
             NameVia::Dns => "dns",
             NameVia::HttpHost => "http",
+            NameVia::TlsSni => "tls",
         }
     }
 }
@@ -369,11 +372,15 @@ pub enum ClueKind {
     HttpUserAgent,
     /// The identification line of its SSH client or server.
     SshBanner,
+    /// The JA3 fingerprint of its TLS ClientHello.
+    TlsJa3,
+    /// The JA4 fingerprint of its TLS ClientHello.
+    TlsJa4,
 }
 
 impl ClueKind {
     /// Every kind.
-    pub const ALL: [ClueKind; 14] = [
+    pub const ALL: [ClueKind; 16] = [
         ClueKind::DhcpHostName,
         ClueKind::DhcpFqdn,
         ClueKind::DhcpVendorClass,
@@ -388,6 +395,8 @@ impl ClueKind {
         ClueKind::TcpStack,
         ClueKind::HttpUserAgent,
         ClueKind::SshBanner,
+        ClueKind::TlsJa3,
+        ClueKind::TlsJa4,
     ];
 
     /// Stable name for records (`dhcp.hostname`).
@@ -407,6 +416,8 @@ impl ClueKind {
             ClueKind::TcpStack => "tcp.stack",
             ClueKind::HttpUserAgent => "http.user_agent",
             ClueKind::SshBanner => "ssh.banner",
+            ClueKind::TlsJa3 => "tls.ja3",
+            ClueKind::TlsJa4 => "tls.ja4",
         }
     }
 

@@ -11,4 +11,5 @@ pub mod dhcp;
 pub mod dns;
 pub mod http;
 pub mod tcp_syn;
+pub mod tls;
 pub mod tunnel;

@@ -85,11 +85,15 @@ pub enum DecodeError {
     /// A frame from a new MAC when the device table was full (the policy's
     /// `max_devices`): its sender is not kept.
     DeviceTableFull,
+    /// A TLS ClientHello whose lengths contradict each other.
+    TlsMalformed,
+    /// A TLS ClientHello split across segments (not read).
+    TlsSplit,
 }
 
 impl DecodeError {
     /// Every reason, in the order of [`DecodeStats`].
-    pub const ALL: [DecodeError; 16] = [
+    pub const ALL: [DecodeError; 18] = [
         DecodeError::Empty,
         DecodeError::LinkTruncated,
         DecodeError::VlanTruncated,
@@ -106,6 +110,8 @@ impl DecodeError {
         DecodeError::DhcpMalformed,
         DecodeError::HttpMalformed,
         DecodeError::DeviceTableFull,
+        DecodeError::TlsMalformed,
+        DecodeError::TlsSplit,
     ];
 
     /// Stable name for records and `gapwatch stats`.
@@ -127,6 +133,8 @@ impl DecodeError {
             DecodeError::DhcpMalformed => "dhcp_malformed",
             DecodeError::HttpMalformed => "http_malformed",
             DecodeError::DeviceTableFull => "device_table_full",
+            DecodeError::TlsMalformed => "tls_malformed",
+            DecodeError::TlsSplit => "tls_split",
         }
     }
 
@@ -135,7 +143,11 @@ impl DecodeError {
     pub fn is_payload(self) -> bool {
         matches!(
             self,
-            DecodeError::DnsMalformed | DecodeError::DhcpMalformed | DecodeError::HttpMalformed
+            DecodeError::DnsMalformed
+                | DecodeError::DhcpMalformed
+                | DecodeError::HttpMalformed
+                | DecodeError::TlsMalformed
+                | DecodeError::TlsSplit
         )
     }
 

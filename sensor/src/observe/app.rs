@@ -16,7 +16,7 @@ use gapwatch_rules::{Fact, MacAddr, Timestamp};
 use rustc_hash::{FxHashSet, FxHasher};
 
 use super::clues::{ClueSource, Clues};
-use crate::app::{dhcp, dns, http};
+use crate::app::{dhcp, dns, http, tls};
 use crate::decode::DecodeError;
 
 const TCP: u8 = 6;
@@ -110,6 +110,9 @@ impl AppObserver {
                 None
             }
             (TCP, _, _) if http::looks_like_request(seg.payload) => self.http_request(seg, facts),
+            (TCP, _, _) if tls::looks_like_client_hello(seg.payload) => {
+                self.client_hello(seg, facts)
+            }
             (TCP, SSH_PORT, _) | (TCP, _, SSH_PORT) if self.fingerprinting => {
                 if let (Some(banner), Some(mac)) = (ssh_banner(seg.payload), seg.src.mac) {
                     self.clues.note(mac, ClueKind::SshBanner, banner, seg, facts);
@@ -138,6 +141,24 @@ impl AppObserver {
         let name = self.name.as_str();
         if !name.is_empty() {
             report(&mut self.names_seen, seg, NameVia::Dns, name.as_bytes(), facts);
+        }
+        None
+    }
+
+    /// A TLS ClientHello: the name asked for, and (fingerprinting) the
+    /// client's JA3 and JA4.
+    fn client_hello(&mut self, seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> {
+        let hello = match tls::client_hello(seg.payload) {
+            Ok(hello) => hello,
+            Err(tls::TlsError::Split) => return Some(DecodeError::TlsSplit),
+            Err(tls::TlsError::Malformed) => return Some(DecodeError::TlsMalformed),
+        };
+        if let Some(name) = hello.server_name.filter(|n| !n.is_empty()) {
+            report(&mut self.names_seen, seg, NameVia::TlsSni, name, facts);
+        }
+        if let (Some(mac), true) = (seg.src.mac, self.fingerprinting) {
+            self.clues.note(mac, ClueKind::TlsJa3, hello.ja3.as_bytes(), seg, facts);
+            self.clues.note(mac, ClueKind::TlsJa4, hello.ja4.as_bytes(), seg, facts);
         }
         None
     }

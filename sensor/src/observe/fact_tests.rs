@@ -506,3 +506,62 @@ fn user_agents_and_ssh_banners_are_clues_of_their_sender() {
     let cut = TcpHdr { sport: 50002, dport: 22, ..hdr };
     assert!(lan.see_clues(&frames::tcp(&ends(7, 11), &cut, b"SSH-2.0-Open"), 4).is_empty());
 }
+
+#[test]
+fn a_client_hello_names_its_server_and_fingerprints_its_client() {
+    use gapwatch_rules::fact::{Clue, ClueKind, NameRequest};
+    let mut lan = Lan::new();
+    let hdr =
+        TcpHdr { sport: 50000, dport: 443, seq: 1, ack: 1, flags: 0x18, window: 512, options: &[] };
+    // A minimal TLS 1.2 ClientHello for connectivitycheck.gstatic.com.
+    let name = b"connectivitycheck.gstatic.com";
+    let mut sni = vec![0, 0];
+    let list_len = (name.len() + 3) as u16;
+    sni.extend_from_slice(&(list_len + 2).to_be_bytes());
+    sni.extend_from_slice(&list_len.to_be_bytes());
+    sni.push(0);
+    sni.extend_from_slice(&(name.len() as u16).to_be_bytes());
+    sni.extend_from_slice(name);
+    let mut body = vec![3, 3];
+    body.extend_from_slice(&[9; 32]);
+    body.extend_from_slice(&[0, 0, 2, 0xc0, 0x2f, 1, 0]);
+    body.extend_from_slice(&(sni.len() as u16).to_be_bytes());
+    body.extend_from_slice(&sni);
+    let mut record = vec![0x16, 3, 1, 0, (body.len() + 4) as u8, 1, 0, 0, body.len() as u8];
+    record.extend_from_slice(&body);
+    let facts = lan.see_clues(&frames::tcp(&ends(7, 11), &hdr, &record), 1);
+    let kinds: Vec<ClueKind> = facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Clue(Clue { kind, .. }) => Some(*kind),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kinds, [ClueKind::TlsJa3, ClueKind::TlsJa4]);
+    let names = lan.obs.facts().count();
+    assert_eq!(names, 0, "see_clues drained the facts");
+    // The server name is a name request, as DNS and HTTP names are.
+    let mut other = Lan::new();
+    other.obs.observe(
+        &decode(&Frame {
+            ts: Timestamp::from_secs(BASE),
+            link: LinkType::ETHERNET,
+            data: &frames::tcp(&ends(7, 11), &hdr, &record),
+            orig_len: 0,
+        }),
+        Timestamp::from_secs(BASE),
+        100,
+    );
+    let requested: Vec<String> = other
+        .obs
+        .facts()
+        .filter_map(|f| match f {
+            Fact::NameRequested(NameRequest { name, via: NameVia::TlsSni, .. }) => Some(name),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(requested, ["connectivitycheck.gstatic.com"]);
+    // Cut short, it is split; nothing is reported.
+    assert!(lan.see_clues(&frames::tcp(&ends(8, 11), &hdr, &record[..40]), 2).is_empty());
+    assert_eq!(lan.errors, [DecodeError::TlsSplit]);
+}
