@@ -9,8 +9,8 @@
 use rustc_hash::FxHashMap;
 
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::detect::{self, catalog};
-use crate::fact::Fact;
+use crate::detect::{self, KindInfo, catalog};
+use crate::fact::{Fact, FactKind};
 use crate::policy::Policy;
 use crate::time::Timestamp;
 
@@ -48,12 +48,20 @@ pub struct Engine {
     /// Alerts changed since the last take, in the order they changed, so
     /// output is deterministic.
     changed: Vec<(AlertKind, Subject)>,
+    /// The detectors that read each kind of fact, in catalog order.
+    readers: [Vec<&'static KindInfo>; FactKind::COUNT],
 }
 
 impl Engine {
     /// An engine enforcing `policy`.
     pub fn new(policy: Policy) -> Engine {
-        Engine { policy, open: FxHashMap::default(), changed: Vec::new() }
+        let mut readers: [Vec<&'static KindInfo>; FactKind::COUNT] = Default::default();
+        for info in catalog() {
+            for &kind in info.facts {
+                readers[kind as usize].push(info);
+            }
+        }
+        Engine { policy, open: FxHashMap::default(), changed: Vec::new(), readers }
     }
 
     /// The policy in force.
@@ -65,8 +73,8 @@ impl Engine {
     pub fn on_fact(&mut self, fact: &Fact) {
         // Only the detectors that read this kind of fact: most facts (flows
         // ending, hourly volumes, clues) concern none or one.
-        let kind = fact.kind();
-        for info in catalog().iter().filter(|info| info.facts.contains(&kind)) {
+        for i in 0..self.readers[fact.kind() as usize].len() {
+            let info = self.readers[fact.kind() as usize][i];
             if let Some(finding) = (info.check)(fact, &self.policy) {
                 self.apply(finding);
             }
