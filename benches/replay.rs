@@ -166,13 +166,20 @@ fn gapwatch_replay(path: &Path, dir: &Path) -> (f64, u64) {
 
 /// The same with `extra` flags for `replay`.
 fn gapwatch_replay_with(path: &Path, dir: &Path, extra: &[&str]) -> (f64, u64) {
+    let (secs, rss, _) = gapwatch_replay_timed(path, dir, extra);
+    (secs, rss)
+}
+
+/// The same, with the CPU seconds (user + system) the replay used: less
+/// disturbed than wall time by whatever else the machine runs.
+fn gapwatch_replay_timed(path: &Path, dir: &Path, extra: &[&str]) -> (f64, u64, f64) {
     let db = dir.join("bench.db");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
     let t = Instant::now();
     let status = Command::new("/usr/bin/time")
-        .args(["-f", "%M", "-o"])
+        .args(["-f", "%M %U %S", "-o"])
         .arg(dir.join("rss.txt"))
         .arg(env!("CARGO_BIN_EXE_gapwatch"))
         .args(["--lang", "en", "replay"])
@@ -185,9 +192,10 @@ fn gapwatch_replay_with(path: &Path, dir: &Path, extra: &[&str]) -> (f64, u64) {
         .expect("run gapwatch replay (needs /usr/bin/time: apt-get install time)");
     let secs = t.elapsed().as_secs_f64();
     assert!(status.success(), "gapwatch replay failed");
-    let rss = std::fs::read_to_string(dir.join("rss.txt")).unwrap_or_default();
-    let rss = rss.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
-    (secs, rss)
+    let report = std::fs::read_to_string(dir.join("rss.txt")).unwrap_or_default();
+    let fields: Vec<&str> = report.lines().last().unwrap_or("").split_whitespace().collect();
+    let number = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (secs, number(0) as u64, number(1) + number(2))
 }
 
 fn row(name: &str, secs: f64, packets: u64, bytes: u64, rss_kib: Option<u64>) {
@@ -224,11 +232,19 @@ fn main() {
     row("pipeline, no database", pipeline, packets, bytes, None);
     // With and without detection, alternately: a noisy machine slows both.
     let (mut runs, mut bare, mut plain) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut cpu, mut bare_cpu, mut plain_cpu) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..a.runs {
-        runs.push(gapwatch_replay(&full, &dir));
-        bare.push(gapwatch_replay_with(&full, &dir, &["--no-detection"]));
-        plain.push(gapwatch_replay_with(&full, &dir, &["--no-fingerprints"]));
+        let (s, r, c) = gapwatch_replay_timed(&full, &dir, &[]);
+        runs.push((s, r));
+        cpu.push(c);
+        let (s, r, c) = gapwatch_replay_timed(&full, &dir, &["--no-detection"]);
+        bare.push((s, r));
+        bare_cpu.push(c);
+        let (s, r, c) = gapwatch_replay_timed(&full, &dir, &["--no-fingerprints"]);
+        plain.push((s, r));
+        plain_cpu.push(c);
     }
+    let (cpu, bare_cpu, plain_cpu) = (median(cpu), median(bare_cpu), median(plain_cpu));
     let replay = median(runs.iter().map(|r| r.0).collect());
     let rss = runs.iter().map(|r| r.1).max().unwrap_or(0);
     row("gapwatch replay", replay, packets, bytes, Some(rss));
@@ -257,5 +273,10 @@ fn main() {
     println!(
         "fingerprinting adds {:+.1} % to replay time (median {replay:.2} s with, {no_fingerprints:.2} s without)",
         (replay / no_fingerprints - 1.0) * 100.0
+    );
+    println!(
+        "CPU time (user + system, median): {cpu:.2} s; detection adds {:+.1} %, fingerprinting {:+.1} %",
+        (cpu / bare_cpu - 1.0) * 100.0,
+        (cpu / plain_cpu - 1.0) * 100.0
     );
 }
