@@ -9,8 +9,9 @@ use crate::frames::{self, Os, Tcp, TcpPeer};
 use crate::payload::{dhcp, dns, lldp};
 use crate::rng::Rng;
 
-/// Snaplen of the demo capture: every header, DHCP, DNS and HTTP request
-/// kept whole, bulk payloads cut, so a day fits in under three megabytes.
+/// Snaplen of the demo capture: DHCP, DNS, NetBIOS, mDNS and short TCP
+/// segments kept whole; longer TCP segments (bulk copies) are cut further,
+/// to [`TCP_KEEP`] bytes, so a day fits in about a megabyte.
 pub const DEMO_SNAPLEN: u32 = 400;
 
 const DESCRIPTION: &str = "\
@@ -32,7 +33,8 @@ What fires beyond the devices and destinations: FS01's pool hands out a router (
 laptop and the phone), the laptop's NCSI lookups, workstation 04's time.windows.com and the phone's
 captive.apple.com are internet probes (route.connectivity_probe), and workstation 04's queries to
 114.114.114.114 are external DNS (route.external_dns, high).
-Bulk copies are scaled down to a few MB and the capture keeps 400 bytes of each frame.
+Bulk copies are scaled down to a few MB; the capture keeps the first 128 bytes of TCP segments longer than
+400 bytes (headers and the start of the payload) and every other frame whole.
 
 某档案馆数字化外包加工场所的一个周一（2026-03-02，北京时间 08:00–18:00），加工网 10.20.0.0/16：六台网络扫描仪
 （PFU/富士通、佳能、爱普生、柯达）、六台 Windows 工作站（戴尔、联想、惠普）、文件服务器 FS01（10.20.0.10，兼做
@@ -47,7 +49,7 @@ MAC 的手机以“iPhone”名义通过 DHCP 入网，在 IPv4 和 IPv6 链路�
 除设备与外联告警外：FS01 的地址池下发了网关（route.rogue_dhcp，笔记本和手机各一次提供与确认）；笔记本的 NCSI
 查询、工作站 04 的 time.windows.com 和手机的 captive.apple.com 属于联网探测（route.connectivity_probe）；工作站 04
 向 114.114.114.114 的查询属于外部域名查询（route.external_dns，高）。
-批量拷贝按比例缩小到几 MB，每帧只保留前 400 字节。
+批量拷贝按比例缩小到几 MB；长于 400 字节的 TCP 报文只保留前 128 字节（报头及负载开头），其他帧完整保留。
 ";
 
 /// The demo day.
@@ -447,4 +449,10 @@ pub fn demo() -> Scenario {
         tr.recs,
         expected,
     )
+    .cutting_tcp_to(TCP_KEEP)
 }
+
+/// Bytes the demo capture keeps of a TCP segment longer than its snaplen
+/// (a bulk copy's): the headers and the start of the payload, as a
+/// headers-only sensor would.
+pub const TCP_KEEP: u32 = 128;
