@@ -156,8 +156,9 @@ impl<'a> Record<'a> {
 
 /// A name as read from the wire: labels joined by dots, in the case sent
 /// (a device's own name keeps its spelling; compare with
-/// `eq_ignore_ascii_case`), a byte that is not printable ASCII (or is a
-/// dot inside a label) shown as `?`. The root is the empty name.
+/// `eq_ignore_ascii_case`), UTF-8 labels as they are, a control byte, a
+/// dot inside a label or a byte of a label that is not UTF-8 shown as `?`.
+/// The root is the empty name.
 #[derive(Clone)]
 pub struct Name {
     bytes: [u8; MAX_NAME_LEN],
@@ -186,10 +187,15 @@ impl Name {
             self.bytes[self.len] = b'.';
             self.len += 1;
         }
+        // A label that is UTF-8 (mDNS names such as 张三的iPhone are) keeps
+        // its characters; in any other, bytes beyond ASCII become `?`. So
+        // the name is always valid UTF-8, copied without allocating.
+        let utf8 = std::str::from_utf8(label).is_ok();
         for &b in label {
             self.bytes[self.len] = match b {
                 b'.' => b'?',
-                0x21..=0x7e => b,
+                0x20..=0x7e => b,
+                0x80.. if utf8 => b,
                 _ => b'?',
             };
             self.len += 1;
@@ -347,6 +353,20 @@ mod tests {
         let mut bytes = QUERY[..HEADER_LEN].to_vec();
         bytes.extend_from_slice(&[0x41, b'a', 0, 0, 1, 0, 1]);
         assert_eq!(question(&bytes), Err(DnsError::BadLabel));
+    }
+
+    #[test]
+    fn utf8_labels_and_spaces_are_kept() {
+        let label = "张三的 iPhone".as_bytes();
+        let mut bytes = QUERY[..HEADER_LEN].to_vec();
+        bytes.push(label.len() as u8);
+        bytes.extend_from_slice(label);
+        bytes.extend_from_slice(&[5, b'l', b'o', b'c', b'a', b'l', 0, 0, 1, 0, 1]);
+        assert_eq!(question(&bytes), Ok(("张三的 iPhone.local".to_owned(), 1)));
+        // Half a character is not UTF-8: its bytes are masked, the rest kept.
+        let mut bytes = QUERY[..HEADER_LEN].to_vec();
+        bytes.extend_from_slice(&[4, 0xe5, 0xbc, b'a', 0x07, 0, 0, 1, 0, 1]);
+        assert_eq!(question(&bytes), Ok(("??a?".to_owned(), 1)));
     }
 
     #[test]
