@@ -33,14 +33,30 @@ const DHCPV6_SERVER_PORT: u16 = 547;
 /// DHCPv6 message types a server sends to configure a client.
 const DHCPV6_ADVERTISE: u8 = 2;
 const DHCPV6_REPLY: u8 = 7;
-/// Names remembered as reported before the memory starts over (the names
-/// are then reported again, which only bumps the alerts' counts).
-pub(super) const NAMES_REMEMBERED: usize = 1 << 16;
+/// Things remembered as reported before the memory starts over (they are
+/// then reported again, which only bumps the alerts' counts).
+const REMEMBERED: usize = 1 << 16;
+
+/// Hashes of what was already reported, bounded: names asked for, clues
+/// given, SYN shapes seen.
+#[derive(Default)]
+pub(super) struct Reported(FxHashSet<u64>);
+
+impl Reported {
+    /// True the first time `hash` is met (since the memory last started
+    /// over).
+    pub(super) fn first(&mut self, hash: u64) -> bool {
+        if self.0.len() >= REMEMBERED {
+            self.0.clear();
+        }
+        self.0.insert(hash)
+    }
+}
 
 /// The application-layer reader and what it has reported.
 pub struct AppObserver {
     /// Hashes of (client, server, how, name) already reported.
-    names_seen: FxHashSet<u64>,
+    names_seen: Reported,
     /// What devices said about themselves, reported once each.
     pub(super) clues: Clues,
     /// Whether clues are read at all (the benchmark measures their cost).
@@ -52,7 +68,7 @@ pub struct AppObserver {
 impl Default for AppObserver {
     fn default() -> AppObserver {
         AppObserver {
-            names_seen: FxHashSet::default(),
+            names_seen: Reported::default(),
             name: dns::Name::default(),
             clues: Clues::default(),
             fingerprinting: true,
@@ -183,7 +199,7 @@ impl AppObserver {
 /// States the name as a fact the first time this client asks this
 /// server for it this way.
 fn report(
-    names_seen: &mut FxHashSet<u64>,
+    names_seen: &mut Reported,
     seg: &Segment<'_>,
     via: NameVia,
     name: &[u8],
@@ -196,10 +212,7 @@ fn report(
     for b in name {
         h.write_u8(b.to_ascii_lowercase());
     }
-    if names_seen.len() >= NAMES_REMEMBERED {
-        names_seen.clear();
-    }
-    if !names_seen.insert(h.finish()) {
+    if !names_seen.first(h.finish()) {
         return;
     }
     let name = String::from_utf8_lossy(name).to_ascii_lowercase();

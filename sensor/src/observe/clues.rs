@@ -11,9 +11,9 @@ use std::hash::{Hash, Hasher};
 
 use gapwatch_rules::fact::{Clue, ClueKind};
 use gapwatch_rules::{Fact, MacAddr};
-use rustc_hash::{FxHashSet, FxHasher};
+use rustc_hash::FxHasher;
 
-use super::app::{NAMES_REMEMBERED, Segment};
+use super::app::{Reported, Segment};
 use crate::app::{dhcp, dns};
 use crate::decode::DecodeError;
 
@@ -37,7 +37,7 @@ pub enum ClueSource {
 /// Clues already reported, by hash of (device, kind, value).
 #[derive(Default)]
 pub struct Clues {
-    seen: FxHashSet<u64>,
+    seen: Reported,
     name: dns::Name,
     target: dns::Name,
 }
@@ -183,10 +183,7 @@ impl Clues {
         if crate::app::tcp_syn::hash_shape(ip_header, tcp_header, payload_len, &mut h).is_none() {
             return;
         }
-        if self.seen.len() >= NAMES_REMEMBERED {
-            self.seen.clear();
-        }
-        if !self.seen.insert(h.finish()) {
+        if !self.seen.first(h.finish()) {
             return;
         }
         let Some(sig) = crate::app::tcp_syn::signature(ip_header, tcp_header, payload_len) else {
@@ -227,13 +224,10 @@ impl Clues {
 }
 
 /// True the first time `seen` meets (`mac`, `kind`, `value`).
-fn first_time(seen: &mut FxHashSet<u64>, mac: MacAddr, kind: ClueKind, value: &[u8]) -> bool {
+fn first_time(seen: &mut Reported, mac: MacAddr, kind: ClueKind, value: &[u8]) -> bool {
     let mut h = FxHasher::default();
     (mac, kind, value).hash(&mut h);
-    if seen.len() >= NAMES_REMEMBERED {
-        seen.clear();
-    }
-    seen.insert(h.finish())
+    seen.first(h.finish())
 }
 
 fn push(facts: &mut Vec<Fact>, mac: MacAddr, kind: ClueKind, value: String, seg: &Segment<'_>) {
