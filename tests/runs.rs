@@ -144,21 +144,24 @@ fn every_frame_is_counted_in_its_minute() {
     assert!((300..=601).contains(&minutes), "{minutes} minutes");
 }
 
+/// The demo day replayed twice into `dir`: as it is, and with the
+/// benchmark's `flag`; the two databases.
+fn demo_with_and_without(dir: &Path, flag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let demo = scenario("demo");
+    let (policy, capture) = (demo.join("policy.toml"), demo.join("capture.pcap"));
+    let with = dir.join("with.db");
+    ok(replay(&with, Some(&policy), &[&capture]));
+    let without = dir.join("without.db");
+    let args = [std::ffi::OsStr::new("replay"), flag.as_ref(), "--policy".as_ref()];
+    let rest = [policy.as_os_str(), "--db".as_ref(), without.as_os_str(), capture.as_os_str()];
+    ok(gapwatch(args.into_iter().chain(rest)));
+    (with, without)
+}
+
 #[test]
 fn the_benchmarks_detection_switch_observes_the_same_and_raises_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let demo = scenario("demo");
-    let (policy, capture) = (demo.join("policy.toml"), demo.join("capture.pcap"));
-    let with = tmp.path().join("with.db");
-    ok(replay(&with, Some(&policy), &[&capture]));
-    let without = tmp.path().join("without.db");
-    let args = ["replay", "--no-detection", "--policy"];
-    ok(gapwatch(args.iter().map(std::path::PathBuf::from).chain([
-        policy.clone(),
-        "--db".into(),
-        without.clone(),
-        capture.clone(),
-    ])));
+    let (with, without) = demo_with_and_without(tmp.path(), "--no-detection");
     assert!(!list(&with, "alerts").as_array().unwrap().is_empty());
     assert_eq!(list(&without, "alerts"), serde_json::json!([]));
     assert_eq!(list(&with, "devices"), list(&without, "devices"));
@@ -167,18 +170,7 @@ fn the_benchmarks_detection_switch_observes_the_same_and_raises_nothing() {
 #[test]
 fn the_benchmarks_fingerprint_switch_keeps_alerts_and_drops_clues() {
     let tmp = tempfile::tempdir().unwrap();
-    let demo = scenario("demo");
-    let (policy, capture) = (demo.join("policy.toml"), demo.join("capture.pcap"));
-    let with = tmp.path().join("with.db");
-    ok(replay(&with, Some(&policy), &[&capture]));
-    let without = tmp.path().join("without.db");
-    let args = ["replay", "--no-fingerprints", "--policy"];
-    ok(gapwatch(args.iter().map(std::path::PathBuf::from).chain([
-        policy.clone(),
-        "--db".into(),
-        without.clone(),
-        capture.clone(),
-    ])));
+    let (with, without) = demo_with_and_without(tmp.path(), "--no-fingerprints");
     let kinds = |db: &std::path::Path| -> Vec<serde_json::Value> {
         let alerts = list(db, "alerts");
         alerts.as_array().unwrap().iter().map(|a| a["kind"].clone()).collect()

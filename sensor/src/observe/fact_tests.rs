@@ -41,50 +41,50 @@ impl Lan {
         Lan { obs: Observer::new(policy), errors: Vec::new() }
     }
 
+    /// Observes `bytes` at `BASE` + `ms` milliseconds; returns every fact
+    /// it gave, and keeps the payload error, if any.
+    fn observe(&mut self, bytes: &[u8], ms: i64) -> Vec<Fact> {
+        let ts = Timestamp::from_nanos((BASE * 1000 + ms) * 1_000_000);
+        let frame =
+            Frame { ts, link: LinkType::ETHERNET, data: bytes, orig_len: bytes.len() as u32 };
+        self.errors.extend(self.obs.observe(&decode(&frame), ts, frame.wire_len()));
+        self.obs.facts().collect()
+    }
+
     /// Observes `bytes` at `BASE + secs`; returns the facts of interest
     /// here.
     fn see(&mut self, bytes: &[u8], secs: i64) -> Vec<Fact> {
         self.see_ms(bytes, secs * 1000)
     }
 
+    /// Same at `BASE` + `ms` milliseconds.
+    fn see_ms(&mut self, bytes: &[u8], ms: i64) -> Vec<Fact> {
+        let mut facts = self.observe(bytes, ms);
+        facts.retain(|f| {
+            matches!(
+                f,
+                Fact::NameRequested(_)
+                    | Fact::DhcpLease(_)
+                    | Fact::ArpAnomaly { .. }
+                    | Fact::FingerprintChanged { .. }
+                    | Fact::RouterSignal { .. }
+            )
+        });
+        facts
+    }
+
     /// Observes `bytes` at `BASE + secs`; returns the device-table facts.
     fn obs_all(&mut self, bytes: &[u8], secs: i64) -> Vec<Fact> {
-        let ts = Timestamp::from_secs(BASE + secs);
-        let frame =
-            Frame { ts, link: LinkType::ETHERNET, data: bytes, orig_len: bytes.len() as u32 };
-        self.errors.extend(self.obs.observe(&decode(&frame), ts, frame.wire_len()));
-        self.obs.facts().filter(|f| matches!(f, Fact::DeviceTableFull { .. })).collect()
+        let mut facts = self.observe(bytes, secs * 1000);
+        facts.retain(|f| matches!(f, Fact::DeviceTableFull { .. }));
+        facts
     }
 
     /// Observes `bytes` at `BASE + secs`; returns the clues.
     fn see_clues(&mut self, bytes: &[u8], secs: i64) -> Vec<Fact> {
-        let ts = Timestamp::from_secs(BASE + secs);
-        let frame =
-            Frame { ts, link: LinkType::ETHERNET, data: bytes, orig_len: bytes.len() as u32 };
-        self.errors.extend(self.obs.observe(&decode(&frame), ts, frame.wire_len()));
-        self.obs.facts().filter(|f| matches!(f, Fact::Clue(_))).collect()
-    }
-
-    /// Same at `BASE` + `ms` milliseconds.
-    fn see_ms(&mut self, bytes: &[u8], ms: i64) -> Vec<Fact> {
-        let ts = Timestamp::from_nanos((BASE * 1000 + ms) * 1_000_000);
-        let frame =
-            Frame { ts, link: LinkType::ETHERNET, data: bytes, orig_len: bytes.len() as u32 };
-        let d = decode(&frame);
-        self.errors.extend(self.obs.observe(&d, ts, frame.wire_len()));
-        self.obs
-            .facts()
-            .filter(|f| {
-                matches!(
-                    f,
-                    Fact::NameRequested(_)
-                        | Fact::DhcpLease(_)
-                        | Fact::ArpAnomaly { .. }
-                        | Fact::FingerprintChanged { .. }
-                        | Fact::RouterSignal { .. }
-                )
-            })
-            .collect()
+        let mut facts = self.observe(bytes, secs * 1000);
+        facts.retain(|f| matches!(f, Fact::Clue(_)));
+        facts
     }
 }
 
@@ -542,19 +542,9 @@ fn a_client_hello_names_its_server_and_fingerprints_its_client() {
     assert_eq!(names, 0, "see_clues drained the facts");
     // The server name is a name request, as DNS and HTTP names are.
     let mut other = Lan::new();
-    other.obs.observe(
-        &decode(&Frame {
-            ts: Timestamp::from_secs(BASE),
-            link: LinkType::ETHERNET,
-            data: &frames::tcp(&ends(7, 11), &hdr, &record),
-            orig_len: 0,
-        }),
-        Timestamp::from_secs(BASE),
-        100,
-    );
     let requested: Vec<String> = other
-        .obs
-        .facts()
+        .observe(&frames::tcp(&ends(7, 11), &hdr, &record), 0)
+        .into_iter()
         .filter_map(|f| match f {
             Fact::NameRequested(NameRequest { name, via: NameVia::TlsSni, .. }) => Some(name),
             _ => None,
