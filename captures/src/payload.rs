@@ -565,6 +565,9 @@ pub mod lldp {
         pub system_description: &'a str,
         /// Management address.
         pub management: Option<Ipv4Addr>,
+        /// Capabilities supported, then enabled (802.1AB bits: 0x04
+        /// bridge, 0x08 WLAN access point, 0x10 router).
+        pub capabilities: [u16; 2],
     }
 
     fn tlv(out: &mut Vec<u8>, kind: u16, value: &[u8]) {
@@ -585,7 +588,8 @@ pub mod lldp {
         tlv(&mut out, 4, info.port.as_bytes());
         tlv(&mut out, 5, info.system_name.as_bytes());
         tlv(&mut out, 6, info.system_description.as_bytes());
-        tlv(&mut out, 7, &[0x00, 0x14, 0x00, 0x04]); // bridge+router capable, bridge enabled
+        let [supported, enabled] = info.capabilities;
+        tlv(&mut out, 7, &[supported.to_be_bytes(), enabled.to_be_bytes()].concat());
         if let Some(ip) = info.management {
             let mut m = vec![5, 1];
             m.extend_from_slice(&ip.octets());
@@ -596,6 +600,60 @@ pub mod lldp {
         }
         tlv(&mut out, 0, &[]);
         out
+    }
+}
+
+/// Cisco Discovery Protocol messages (version 2).
+pub mod cdp {
+    /// What a Cisco device says about itself.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Info<'a> {
+        /// Device id (its host name).
+        pub device_id: &'a str,
+        /// Port id, e.g. `FastEthernet0`.
+        pub port: &'a str,
+        /// Software version (may span lines).
+        pub software: &'a str,
+        /// Platform, e.g. `cisco 2911`.
+        pub platform: &'a str,
+        /// Capability bits (0x01 router, 0x08 switch, 0x10 host).
+        pub capabilities: u32,
+    }
+
+    fn tlv(out: &mut Vec<u8>, kind: u16, value: &[u8]) {
+        out.extend_from_slice(&kind.to_be_bytes());
+        out.extend_from_slice(&(value.len() as u16 + 4).to_be_bytes());
+        out.extend_from_slice(value);
+    }
+
+    /// The CDP message (after LLC/SNAP), with its checksum.
+    pub fn encode(info: &Info<'_>) -> Vec<u8> {
+        let mut out = vec![2, 180, 0, 0]; // version 2, hold time 180 s
+        tlv(&mut out, 0x0001, info.device_id.as_bytes());
+        tlv(&mut out, 0x0005, info.software.as_bytes());
+        tlv(&mut out, 0x0006, info.platform.as_bytes());
+        tlv(&mut out, 0x0003, info.port.as_bytes());
+        tlv(&mut out, 0x0004, &info.capabilities.to_be_bytes());
+        let sum = checksum(&out);
+        out[2..4].copy_from_slice(&sum.to_be_bytes());
+        out
+    }
+
+    /// The IP checksum, as CDP uses it (an odd last byte is added as is,
+    /// sign-extended, as Cisco's implementation does).
+    fn checksum(data: &[u8]) -> u16 {
+        let mut sum: u32 = 0;
+        let mut pairs = data.chunks_exact(2);
+        for pair in &mut pairs {
+            sum += u32::from(u16::from_be_bytes([pair[0], pair[1]]));
+        }
+        if let [last] = pairs.remainder() {
+            sum += (i32::from(*last as i8) as u32) & 0xffff;
+        }
+        while sum >> 16 != 0 {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        !(sum as u16)
     }
 }
 
@@ -847,6 +905,7 @@ mod tests {
             system_name: "sw",
             system_description: "x",
             management: Some(Ipv4Addr::new(10, 20, 0, 1)),
+            capabilities: [0x14, 0x04],
         };
         let b = lldp::encode(&info);
         assert_eq!(&b[..3], &[0x02, 0x07, 4]);

@@ -87,7 +87,13 @@ pub fn classify<'a>(
         os,
         class,
         confidence: if os.is_some() { os_share } else { class_share },
-        reasons: matched.iter().map(|r| (r.why_zh, r.why_en)).collect(),
+        reasons: {
+            let mut reasons: Vec<_> = matched.iter().map(|r| (r.why_zh, r.why_en)).collect();
+            // Rules of several sources may give one reason ("runs Cisco IOS").
+            let mut said = std::collections::BTreeSet::new();
+            reasons.retain(|r| said.insert(*r));
+            reasons
+        },
     }
 }
 

@@ -376,11 +376,27 @@ pub enum ClueKind {
     TlsJa3,
     /// The JA4 fingerprint of its TLS ClientHello.
     TlsJa4,
+    /// The system name it sends in LLDP.
+    LldpSystemName,
+    /// The system description it sends in LLDP (model, software).
+    LldpDescription,
+    /// The capabilities it says are enabled in LLDP (`bridge,router`).
+    LldpCapabilities,
+    /// The device id it sends in CDP (usually its host name).
+    CdpDeviceId,
+    /// Its platform in CDP (`cisco WS-C3560-24TS`).
+    CdpPlatform,
+    /// The first line of its software version in CDP.
+    CdpSoftware,
+    /// Its capabilities in CDP, in LLDP's words (`bridge,router`).
+    CdpCapabilities,
+    /// The bridge id in the spanning-tree BPDUs it sends: it bridges.
+    StpBridgeId,
 }
 
 impl ClueKind {
     /// Every kind.
-    pub const ALL: [ClueKind; 16] = [
+    pub const ALL: [ClueKind; 24] = [
         ClueKind::DhcpHostName,
         ClueKind::DhcpFqdn,
         ClueKind::DhcpVendorClass,
@@ -397,6 +413,14 @@ impl ClueKind {
         ClueKind::SshBanner,
         ClueKind::TlsJa3,
         ClueKind::TlsJa4,
+        ClueKind::LldpSystemName,
+        ClueKind::LldpDescription,
+        ClueKind::LldpCapabilities,
+        ClueKind::CdpDeviceId,
+        ClueKind::CdpPlatform,
+        ClueKind::CdpSoftware,
+        ClueKind::CdpCapabilities,
+        ClueKind::StpBridgeId,
     ];
 
     /// Stable name for records (`dhcp.hostname`).
@@ -418,6 +442,14 @@ impl ClueKind {
             ClueKind::SshBanner => "ssh.banner",
             ClueKind::TlsJa3 => "tls.ja3",
             ClueKind::TlsJa4 => "tls.ja4",
+            ClueKind::LldpSystemName => "lldp.system_name",
+            ClueKind::LldpDescription => "lldp.description",
+            ClueKind::LldpCapabilities => "lldp.capabilities",
+            ClueKind::CdpDeviceId => "cdp.device_id",
+            ClueKind::CdpPlatform => "cdp.platform",
+            ClueKind::CdpSoftware => "cdp.software",
+            ClueKind::CdpCapabilities => "cdp.capabilities",
+            ClueKind::StpBridgeId => "stp.bridge_id",
         }
     }
 
@@ -430,6 +462,8 @@ impl ClueKind {
                 | ClueKind::MdnsHostName
                 | ClueKind::LlmnrName
                 | ClueKind::NetbiosName
+                | ClueKind::LldpSystemName
+                | ClueKind::CdpDeviceId
         )
     }
 }

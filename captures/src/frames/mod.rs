@@ -1,6 +1,6 @@
 //! Ethernet frame builders: ARP, IPv4/IPv6 with UDP, TCP and ICMP, DHCP,
 //! DNS/mDNS/LLMNR, SSDP, NetBIOS-NS, IGMP, ICMPv6 neighbour discovery,
-//! LLDP, spanning tree and 802.1Q tagging.
+//! LLDP, CDP, spanning tree and 802.1Q tagging.
 //!
 //! IP and transport headers are written by etherparse's `PacketBuilder`
 //! (correct lengths and checksums, as a mirror port sees them: offloading
@@ -21,7 +21,7 @@ use etherparse::{
 };
 use gapwatch_rules::MacAddr;
 
-use crate::payload::{dhcp, dns, lldp, netbios, ssdp, stp};
+use crate::payload::{cdp, dhcp, dns, lldp, netbios, ssdp, stp};
 
 pub use tcp::{Os, Tcp, TcpPeer};
 
@@ -54,6 +54,8 @@ pub const IGMPV3_REPORTS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 22);
 pub const LLDP_MAC: MacAddr = MacAddr([0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e]);
 /// Destination of spanning tree BPDUs.
 pub const STP_MAC: MacAddr = MacAddr([0x01, 0x80, 0xc2, 0x00, 0x00, 0x00]);
+/// Destination of CDP (Cisco's multicast address).
+pub const CDP_MAC: MacAddr = MacAddr([0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc]);
 
 /// The two ends of an IP packet: link and network addresses, and the TTL
 /// (hop limit) the sender uses.
@@ -593,6 +595,17 @@ pub fn stp(bridge: MacAddr, priority: u16, port: u8) -> Vec<u8> {
     pad(out)
 }
 
+/// A CDP frame (802.3 with LLC/SNAP, Cisco OUI, protocol 0x2000).
+pub fn cdp(src_mac: MacAddr, info: &cdp::Info<'_>) -> Vec<u8> {
+    let body = [&[0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00][..], &cdp::encode(info)].concat();
+    let mut out = Vec::with_capacity(ETH_MIN_LEN.max(14 + body.len()));
+    out.extend_from_slice(&CDP_MAC.octets());
+    out.extend_from_slice(&src_mac.octets());
+    out.extend_from_slice(&(body.len() as u16).to_be_bytes()); // 802.3 length
+    out.extend_from_slice(&body);
+    pad(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -638,6 +651,7 @@ mod tests {
             system_name: "sw",
             system_description: "H3C",
             management: Some(Ipv4Addr::new(10, 20, 0, 1)),
+            capabilities: [0x14, 0x04],
         };
         vec![
             arp_request(m, A, S),

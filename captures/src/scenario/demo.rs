@@ -102,6 +102,7 @@ pub fn demo() -> Scenario {
         system_name: "DIG-SW01",
         system_description: "H3C Comware Platform Software, Software Version 7.1.070, H3C S5130S-28S-EI",
         management: Some(sw.ip),
+        capabilities: [0x14, 0x04],
     };
     acts::lldp_series(&mut tr, &sw, &info, ms(local(8, 0, 7), 312), local(18, 0, 0), 120);
 

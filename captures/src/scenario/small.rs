@@ -270,6 +270,7 @@ pub fn benign_local_scope() -> Scenario {
         system_name: "DIG-SW01",
         system_description: "H3C S5130S-28S-EI",
         management: Some(sw.ip),
+        capabilities: [0x14, 0x04],
     };
     acts::lldp_series(&mut tr, &sw, &info, ms(local(9, 0, 1), 0), local(9, 2, 0), 60);
 

@@ -45,6 +45,13 @@ const IPPROTO_ICMPV6: u8 = 58;
 /// etherparse's lax slicer does.
 const MAX_LINK_EXTS: usize = 3;
 
+/// EtherType of LLDP.
+const LLDP: EtherType = EtherType(0x88cc);
+
+/// Type/length values up to this are an 802.3 length, and an LLC header
+/// follows.
+const MAX_8023_LENGTH: u16 = 1500;
+
 /// Why (part of) a frame could not be decoded. Counted per reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DecodeError {
@@ -89,11 +96,13 @@ pub enum DecodeError {
     TlsMalformed,
     /// A TLS ClientHello split across segments (not read).
     TlsSplit,
+    /// An LLDP, CDP or spanning-tree message that does not parse.
+    DiscoveryMalformed,
 }
 
 impl DecodeError {
     /// Every reason, in the order of [`DecodeStats`].
-    pub const ALL: [DecodeError; 18] = [
+    pub const ALL: [DecodeError; 19] = [
         DecodeError::Empty,
         DecodeError::LinkTruncated,
         DecodeError::VlanTruncated,
@@ -112,6 +121,7 @@ impl DecodeError {
         DecodeError::DeviceTableFull,
         DecodeError::TlsMalformed,
         DecodeError::TlsSplit,
+        DecodeError::DiscoveryMalformed,
     ];
 
     /// Stable name for records and `gapwatch stats`.
@@ -135,6 +145,7 @@ impl DecodeError {
             DecodeError::DeviceTableFull => "device_table_full",
             DecodeError::TlsMalformed => "tls_malformed",
             DecodeError::TlsSplit => "tls_split",
+            DecodeError::DiscoveryMalformed => "discovery_malformed",
         }
     }
 
@@ -148,6 +159,7 @@ impl DecodeError {
                 | DecodeError::HttpMalformed
                 | DecodeError::TlsMalformed
                 | DecodeError::TlsSplit
+                | DecodeError::DiscoveryMalformed
         )
     }
 
@@ -262,15 +274,28 @@ pub struct Ip<'a> {
     pub tcp_header: &'a [u8],
 }
 
+/// A link-layer discovery protocol: what network gear says about itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Discovery {
+    /// LLDP (EtherType 0x88cc).
+    Lldp,
+    /// CDP (LLC/SNAP, Cisco OUI, protocol 0x2000).
+    Cdp,
+    /// Spanning tree (LLC 0x42/0x42).
+    Stp,
+}
+
 /// The network layer of a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Net<'a> {
-    /// No network layer read (unknown EtherType, LLC, or malformed).
+    /// No network layer read (unknown EtherType or LLC, or malformed).
     None,
     /// ARP.
     Arp(Arp),
     /// IPv4 or IPv6.
     Ip(Ip<'a>),
+    /// A discovery message, its payload after the EtherType or LLC header.
+    Discovery(Discovery, &'a [u8]),
 }
 
 /// What could be read of one frame.
@@ -385,9 +410,29 @@ fn ether<'a>(d: &mut Decoded<'a>, mut ether_type: EtherType, mut payload: &'a [u
             },
             ARP => return arp(d, payload, snapped),
             IPV4 | IPV6 => return ip(d, payload, snapped),
+            LLDP => {
+                d.net = Net::Discovery(Discovery::Lldp, payload);
+                return;
+            }
+            EtherType(len) if len <= MAX_8023_LENGTH => {
+                let payload = &payload[..payload.len().min(usize::from(len))];
+                return llc(d, payload);
+            }
             _ => return,
         }
         exts += 1;
+    }
+}
+
+/// An 802.3 frame's LLC header: spanning tree, or CDP behind SNAP.
+/// Other LLC protocols are left unread, without error.
+fn llc<'a>(d: &mut Decoded<'a>, payload: &'a [u8]) {
+    match payload {
+        [0x42, 0x42, 0x03, bpdu @ ..] => d.net = Net::Discovery(Discovery::Stp, bpdu),
+        [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00, cdp @ ..] => {
+            d.net = Net::Discovery(Discovery::Cdp, cdp)
+        }
+        _ => {}
     }
 }
 

@@ -131,7 +131,7 @@ impl AppObserver {
             }
             (TCP, SSH_PORT, _) | (TCP, _, SSH_PORT) if self.fingerprinting => {
                 if let (Some(banner), Some(mac)) = (ssh_banner(seg.payload), seg.src.mac) {
-                    self.clues.note(mac, ClueKind::SshBanner, banner, seg, facts);
+                    self.clues.note(mac, ClueKind::SshBanner, banner, seg.ts, facts);
                 }
                 None
             }
@@ -173,8 +173,8 @@ impl AppObserver {
             report(&mut self.names_seen, seg, NameVia::TlsSni, name, facts);
         }
         if let (Some(mac), true) = (seg.src.mac, self.fingerprinting) {
-            self.clues.note(mac, ClueKind::TlsJa3, hello.ja3.as_bytes(), seg, facts);
-            self.clues.note(mac, ClueKind::TlsJa4, hello.ja4.as_bytes(), seg, facts);
+            self.clues.note(mac, ClueKind::TlsJa3, hello.ja3.as_bytes(), seg.ts, facts);
+            self.clues.note(mac, ClueKind::TlsJa4, hello.ja4.as_bytes(), seg.ts, facts);
         }
         None
     }
@@ -190,7 +190,7 @@ impl AppObserver {
         if let (Some(agent), Some(mac), true) =
             (request.user_agent, seg.src.mac, self.fingerprinting)
         {
-            self.clues.note(mac, ClueKind::HttpUserAgent, agent, seg, facts);
+            self.clues.note(mac, ClueKind::HttpUserAgent, agent, seg.ts, facts);
         }
         None
     }

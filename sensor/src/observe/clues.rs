@@ -10,7 +10,7 @@
 use std::hash::{Hash, Hasher};
 
 use gapwatch_rules::fact::{Clue, ClueKind};
-use gapwatch_rules::{Fact, MacAddr};
+use gapwatch_rules::{Fact, MacAddr, Timestamp};
 use rustc_hash::FxHasher;
 
 use super::app::{Reported, Segment};
@@ -66,7 +66,7 @@ impl Clues {
                 _ => continue,
             };
             if self.first_time(mac, kind, data) {
-                push(facts, mac, kind, dhcp_text(kind, data), seg);
+                push(facts, mac, kind, dhcp_text(kind, data), seg.ts);
             }
         }
         None
@@ -108,7 +108,7 @@ impl Clues {
                 _ => return,
             };
             if !value.is_empty() && first_time(seen, mac, kind, value.as_bytes()) {
-                push(facts, mac, kind, value.to_owned(), seg);
+                push(facts, mac, kind, value.to_owned(), seg.ts);
             }
         });
         walked.err().map(|_| DecodeError::DnsMalformed)
@@ -131,7 +131,7 @@ impl Clues {
             if let Some(len) = netbios_name(encoded, &mut decoded) {
                 let value = &decoded[..len];
                 if first_time(seen, mac, ClueKind::NetbiosName, value) {
-                    push(facts, mac, ClueKind::NetbiosName, printable(value), seg);
+                    push(facts, mac, ClueKind::NetbiosName, printable(value), seg.ts);
                 }
             }
         };
@@ -175,7 +175,7 @@ impl Clues {
         ip_header: &[u8],
         tcp_header: &[u8],
         payload_len: usize,
-        seg_ts: gapwatch_rules::Timestamp,
+        seg_ts: Timestamp,
         facts: &mut Vec<Fact>,
     ) {
         let mut h = FxHasher::default();
@@ -210,11 +210,11 @@ impl Clues {
         mac: MacAddr,
         kind: ClueKind,
         value: &[u8],
-        seg: &Segment<'_>,
+        ts: Timestamp,
         facts: &mut Vec<Fact>,
     ) {
         if !value.is_empty() && self.first_time(mac, kind, value) {
-            push(facts, mac, kind, printable(value), seg);
+            push(facts, mac, kind, printable(value), ts);
         }
     }
 
@@ -230,9 +230,9 @@ fn first_time(seen: &mut Reported, mac: MacAddr, kind: ClueKind, value: &[u8]) -
     seen.first(h.finish())
 }
 
-fn push(facts: &mut Vec<Fact>, mac: MacAddr, kind: ClueKind, value: String, seg: &Segment<'_>) {
+fn push(facts: &mut Vec<Fact>, mac: MacAddr, kind: ClueKind, value: String, ts: Timestamp) {
     if !value.is_empty() {
-        facts.push(Fact::Clue(Clue { mac, kind, value, ts: seg.ts }));
+        facts.push(Fact::Clue(Clue { mac, kind, value, ts }));
     }
 }
 
@@ -300,7 +300,7 @@ fn dhcp_text(kind: ClueKind, data: &[u8]) -> String {
 
 /// Printable text kept, control bytes `?`, trailing NULs and spaces
 /// dropped, at most [`MAX_CLUE_LEN`] bytes read.
-fn printable(data: &[u8]) -> String {
+pub(super) fn printable(data: &[u8]) -> String {
     let data = &data[..data.len().min(MAX_CLUE_LEN)];
     let text = String::from_utf8_lossy(data);
     let text = text.trim_end_matches(['\0', ' ']);

@@ -555,3 +555,65 @@ fn a_client_hello_names_its_server_and_fingerprints_its_client() {
     assert!(lan.see_clues(&frames::tcp(&ends(8, 11), &hdr, &record[..40]), 2).is_empty());
     assert_eq!(lan.errors, [DecodeError::TlsSplit]);
 }
+
+#[test]
+fn network_gear_names_itself_and_its_capabilities_in_lldp_cdp_and_stp() {
+    use gapwatch_captures::payload::{cdp, lldp};
+    use gapwatch_rules::fact::Clue;
+    let clues = |facts: Vec<Fact>| -> Vec<(MacAddr, &'static str, String)> {
+        let mut out: Vec<_> = facts
+            .into_iter()
+            .filter_map(|f| match f {
+                Fact::Clue(Clue { mac, kind, value, .. }) => Some((mac, kind.as_str(), value)),
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let mut lan = Lan::new();
+    let ap = lldp::Info {
+        chassis: mac(2),
+        port: "eth0",
+        ttl: 120,
+        system_name: "AP-2",
+        system_description: "TP-LINK Wireless Access Point\nFirmware 1.0",
+        management: None,
+        capabilities: [0x000c, 0x000c],
+    };
+    let got = clues(lan.see_clues(&frames::lldp(mac(2), &ap), 1));
+    let want = [
+        (mac(2), "lldp.capabilities", "bridge,wlan-ap".to_owned()),
+        (mac(2), "lldp.description", "TP-LINK Wireless Access Point".to_owned()),
+        (mac(2), "lldp.system_name", "AP-2".to_owned()),
+    ];
+    assert_eq!(got, want);
+    assert!(lan.see_clues(&frames::lldp(mac(2), &ap), 31).is_empty(), "once");
+
+    let router = cdp::Info {
+        device_id: "R1",
+        port: "Gi0/1",
+        software: "Cisco IOS Software, C2900\nTechnical Support",
+        platform: "cisco CISCO2911/K9",
+        capabilities: 0x21,
+    };
+    let got = clues(lan.see_clues(&frames::cdp(mac(3), &router), 2));
+    let want = [
+        (mac(3), "cdp.capabilities", "router".to_owned()),
+        (mac(3), "cdp.device_id", "R1".to_owned()),
+        (mac(3), "cdp.platform", "cisco CISCO2911/K9".to_owned()),
+        (mac(3), "cdp.software", "Cisco IOS Software, C2900".to_owned()),
+    ];
+    assert_eq!(got, want);
+
+    let got = clues(lan.see_clues(&frames::stp(mac(4), 32768, 24), 3));
+    assert_eq!(got, [(mac(4), "stp.bridge_id", "32768/00:1b:21:00:00:04".to_owned())]);
+    assert!(lan.errors.is_empty(), "{:?}", lan.errors);
+
+    // A TLV running past the message is counted, what came before kept.
+    let mut broken = frames::lldp(mac(5), &ap)[..14].to_vec();
+    broken.extend_from_slice(&[0x0a, 0x03, b'A', b'P', b'5', 0x0c, 0x40, b'x']);
+    let got = clues(lan.see_clues(&broken, 4));
+    assert_eq!(got, [(mac(5), "lldp.system_name", "AP5".to_owned())]);
+    assert_eq!(lan.errors, [DecodeError::DiscoveryMalformed]);
+}

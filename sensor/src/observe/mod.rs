@@ -10,6 +10,7 @@ pub mod app;
 pub mod arp;
 pub mod clues;
 pub mod device;
+pub mod discovery;
 pub mod flow;
 pub mod gateway;
 
@@ -94,6 +95,7 @@ impl Observer {
         let device = sender
             .and_then(|mac| self.devices.sent(mac, ts, wire_len, &mut self.facts, registered));
         let turned_away = sender.is_some() && device.is_none();
+        let mut unreadable = None;
         if let Some(dst) = d.dst_mac.filter(|m| !m.is_multicast()) {
             self.devices.received(dst, ts, wire_len);
         }
@@ -176,10 +178,17 @@ impl Observer {
                     return unreadable.or(turned_away.then_some(DecodeError::DeviceTableFull));
                 }
             }
+            Net::Discovery(proto, payload) => {
+                if let (Some(mac), true) = (sender, self.app.fingerprinting) {
+                    let clues = &mut self.app.clues;
+                    unreadable =
+                        discovery::observe(clues, mac, proto, payload, ts, &mut self.facts);
+                }
+            }
             Net::None => {}
         }
         self.flows.advance(ts, &mut self.facts);
-        turned_away.then_some(DecodeError::DeviceTableFull)
+        unreadable.or(turned_away.then_some(DecodeError::DeviceTableFull))
     }
 
     /// Reads what the flow table just learned (facts from `from` on) for

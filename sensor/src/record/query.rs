@@ -7,6 +7,7 @@
 use std::net::IpAddr;
 
 use gapwatch_rules::classify::classify;
+use gapwatch_rules::fact::ClueKind;
 use gapwatch_rules::{Alert, MacAddr, Severity, Subject, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
@@ -75,11 +76,16 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
     let mut addrs =
         conn.prepare("SELECT ip FROM addresses WHERE mac = ?1 ORDER BY first_seen, ip")?;
     let mut all_clues = conn.prepare("SELECT kind, value FROM clues WHERE mac = ?1")?;
-    let mut names = conn.prepare(
-        "SELECT value FROM clues
-         WHERE mac = ?1 AND kind IN ('dhcp.hostname', 'dhcp.fqdn', 'mdns.hostname', 'llmnr.name', 'netbios.name')
+    let host_name_kinds: Vec<String> = ClueKind::ALL
+        .iter()
+        .filter(|k| k.is_host_name())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    let mut names = conn.prepare(&format!(
+        "SELECT value FROM clues WHERE mac = ?1 AND kind IN ({})
          ORDER BY first_seen, kind, value",
-    )?;
+        host_name_kinds.join(", ")
+    ))?;
     let rows = stmt.query_map([], |r| {
         let mac: String = r.get(0)?;
         let parsed: MacAddr = mac.parse().unwrap_or_default();
