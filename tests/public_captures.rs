@@ -107,6 +107,9 @@ fn real_tunnels_router_messages_and_dhcp_servers_are_found() {
         ("ndpi__android.pcap", "route.connectivity_probe"),
         ("ndpi__android.pcap", "route.external_dns"),
         ("ndpi__android.pcap", "route.router_present"),
+        // A Cisco 1601 router, and a layer-3 switch, announcing routing in CDP.
+        ("zeek__cdp-v1.pcap", "route.router_present"),
+        ("tcpdump__various_gre.pcap", "route.router_present"),
     ];
     for (file, kind) in expect {
         let raised = kinds_raised(&dir, file);
@@ -130,7 +133,6 @@ fn local_only_captures_raise_no_route_alert() {
         "zeek__smb2readwrite.pcap",
         "zeek__arp-who-has.pcap",
         "tcpdump__LLDP_and_CDP.pcap",
-        "zeek__cdp-v1.pcap",
         "ndpi__rsync.pcap",
         "ndpi__ubntac2.pcap",
     ] {
@@ -151,6 +153,8 @@ fn real_devices_name_themselves() {
         ("zeek__dhcp.pcap", "btest.is.cool"),
         ("suricata-verify__llmnr-udp_input.pcap", "HS2011"),
         ("zeek__mdns.pcap", "johanna-QEMU-Virtual-Machine.local"),
+        ("tcpdump__LLDP_and_CDP.pcap", "S2"),
+        ("zeek__cdp-v1.pcap", "R1"),
     ] {
         let tmp = tempfile::tempdir().unwrap();
         let db = tmp.path().join("gw.db");
@@ -163,5 +167,25 @@ fn real_devices_name_themselves() {
             .filter_map(|n| n.as_str().map(str::to_owned))
             .collect();
         assert!(names.iter().any(|n| n == name), "{file}: {name} not in {names:?}");
+    }
+}
+
+#[test]
+fn network_gear_says_what_it_is_in_lldp_and_cdp() {
+    let Some(dir) = public_dir() else {
+        return;
+    };
+    for (file, mac, class) in [
+        ("tcpdump__LLDP_and_CDP.pcap", "00:18:ba:98:68:8f", "switch"),
+        ("tcpdump__LLDP_and_CDP.pcap", "00:19:2f:a7:b2:8d", "switch"),
+        ("zeek__cdp-v1.pcap", "00:e0:1e:d5:d5:15", "router"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = tmp.path().join("gw.db");
+        ok(replay(&db, None, &[&dir.join(file)]));
+        let devices = list(&db, "devices");
+        let device = devices.as_array().unwrap().iter().find(|d| d["mac"] == mac);
+        let device = device.unwrap_or_else(|| panic!("{file}: {mac} not listed"));
+        assert_eq!(device["class"], class, "{file}: {device}");
     }
 }

@@ -11,6 +11,7 @@
 mod acts;
 mod addressing;
 mod demo;
+mod gear;
 mod isolation;
 mod names;
 mod services;
@@ -490,6 +491,7 @@ pub fn all() -> Vec<Scenario> {
         services::allowed_services(),
         services::fingerprint_changed(),
         services::fingerprint_steady(),
+        gear::announced_router(),
         small::benign_local_scope(),
         small::inventory(),
     ]

@@ -14,7 +14,7 @@ use super::*;
 fn every_scenario_has_a_unique_name() {
     let all = all();
     let names: BTreeSet<_> = all.iter().map(|s| s.name).collect();
-    assert_eq!(names.len(), 25);
+    assert_eq!(names.len(), 26);
     for want in [
         "demo",
         "unregistered-device",
@@ -41,6 +41,7 @@ fn every_scenario_has_a_unique_name() {
         "allowed-services",
         "fingerprint-changed",
         "fingerprint-steady",
+        "announced-router",
     ] {
         assert!(names.contains(want), "{want}");
     }

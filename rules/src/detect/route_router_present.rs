@@ -10,18 +10,22 @@
 //! messages sent by a device, and on a router seen by its traffic: a MAC
 //! that traffic from `fact::ROUTER_SOURCED_OFFLAN` off-LAN addresses
 //! arrives from, or that devices send to `fact::ROUTER_SUNK_OFFLAN`
-//! off-LAN destinations through. One alert per device; the evidence lists
-//! the signals and the addresses.
+//! off-LAN destinations through; and on an unregistered device that
+//! announces routing as an enabled capability in LLDP or CDP. One alert
+//! per device; the evidence lists the signals and the addresses.
 //!
 //! Known false positives: none on a LAN without routers. Time exceeded
 //! during fragment reassembly (code 1) is a host's message and stays
-//! silent.
+//! silent. A layer-3 switch routing between the LAN's own VLANs announces
+//! routing too: registered, it is silent (its traffic still speaks).
 
 use serde_json::json;
 
 use super::{KindInfo, evidence, joined, merge_lists};
 use crate::alert::{AlertKind, Evidence, Finding, Severity, Subject};
-use crate::fact::{Fact, FactKind, ROUTER_SOURCED_OFFLAN, ROUTER_SUNK_OFFLAN, RouterSignal};
+use crate::fact::{
+    Clue, ClueKind, Fact, FactKind, ROUTER_SOURCED_OFFLAN, ROUTER_SUNK_OFFLAN, RouterSignal,
+};
 use crate::lang::Lang;
 use crate::policy::Policy;
 
@@ -37,18 +41,24 @@ pub static INFO: KindInfo = KindInfo {
     clauses: &["5.4"],
     title_zh: "网内存在路由设备",
     title_en: "A device routes",
-    explain_zh: "有设备发出只有路由器才会发的 ICMP 报文（重定向，或转发途中生存时间耗尽），说明它在转发数据包，\
-        可能是双网卡电脑或隐藏的路由器，会破坏物理隔离（5.4）。请找到该设备并检查其网络连接。",
-    explain_en: "A device sent ICMP messages only routers send (a redirect, or time to live \
-        exceeded in transit): it forwards packets — a dual-homed PC or a hidden router — \
-        breaking the physical isolation (5.4). Find the device and check its connections.",
-    facts: &[FactKind::RouterSignal],
+    explain_zh: "有设备在转发数据包或自称路由器：它发出只有路由器才会发的 ICMP 报文（重定向，或转发途中生存时间耗尽），\
+        网外地址的流量经它进出，或它在 LLDP/CDP 中宣告已启用路由功能。可能是双网卡电脑或隐藏的路由器，\
+        会破坏物理隔离（5.4）。请找到该设备并检查其网络连接。",
+    explain_en: "A device forwards packets or calls itself a router: it sent ICMP messages \
+        only routers send (a redirect, or time to live exceeded in transit), traffic to or \
+        from off-LAN addresses passes through it, or it announces routing in LLDP/CDP. A \
+        dual-homed PC or a hidden router breaks the physical isolation (5.4). Find the \
+        device and check its connections.",
+    facts: &[FactKind::RouterSignal, FactKind::Clue],
     check,
     merge,
     message,
 };
 
-fn check(fact: &Fact, _policy: &Policy) -> Option<Finding> {
+fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
+    if let Fact::Clue(clue) = fact {
+        return announced_routing(clue, policy);
+    }
     let Fact::RouterSignal { signal, mac, ip, ts } = *fact else {
         return None;
     };
@@ -78,6 +88,29 @@ fn check(fact: &Fact, _policy: &Policy) -> Option<Finding> {
         subject: Subject { mac, ip: None },
         ts,
         evidence: evidence(json!({ "signals_zh": [zh], "signals_en": [en] })),
+        severity: INFO.severity,
+    })
+}
+
+/// An unregistered device saying in LLDP or CDP that it routes.
+fn announced_routing(clue: &Clue, policy: &Policy) -> Option<Finding> {
+    let protocol = match clue.kind {
+        ClueKind::LldpCapabilities => "LLDP",
+        ClueKind::CdpCapabilities => "CDP",
+        _ => return None,
+    };
+    if !clue.value.split(',').any(|c| c == "router") || policy.asset(clue.mac).is_some() {
+        return None;
+    }
+    let value = &clue.value;
+    Some(Finding {
+        kind: AlertKind::RouteRouterPresent,
+        subject: Subject { mac: Some(clue.mac), ip: None },
+        ts: clue.ts,
+        evidence: evidence(json!({
+            "signals_zh": [format!("在 {protocol} 中宣告已启用路由功能（{value}）")],
+            "signals_en": [format!("announces routing enabled in {protocol} ({value})")],
+        })),
         severity: INFO.severity,
     })
 }
@@ -130,6 +163,34 @@ mod tests {
         assert!(en.contains("used as the gateway to 8 off-LAN addresses"), "{en}");
         let zh = message(&found.subject, &found.evidence, Lang::Zh);
         assert!(zh.contains("被当作网关") && !zh.contains("gateway"), "{zh}");
+    }
+
+    fn capabilities(kind: ClueKind, value: &str, mac: MacAddr) -> Fact {
+        Fact::Clue(Clue { mac, kind, value: value.into(), ts: Timestamp::from_secs(3) })
+    }
+
+    #[test]
+    fn an_unregistered_device_announcing_routing_fires() {
+        let p = Policy::parse(
+            "[site]\nlan = [\"10.20.0.0/16\"]\n\n\
+             [[asset]]\nmac = \"00:18:ba:98:68:8f\"\nname = \"SW-1\"\nrole = \"switch\"\n",
+            "p.toml",
+        )
+        .unwrap();
+        let router = MacAddr([0x00, 0xe0, 0x1e, 0xd5, 0xd5, 0x15]);
+        let found =
+            check(&capabilities(ClueKind::CdpCapabilities, "router", router), &p).expect("fires");
+        assert_eq!(found.subject.mac, Some(router));
+        assert_eq!(found.evidence["signals_en"][0], "announces routing enabled in CDP (router)");
+        let lldp = capabilities(ClueKind::LldpCapabilities, "bridge,router", router);
+        assert!(check(&lldp, &p).is_some());
+        let switch = capabilities(ClueKind::LldpCapabilities, "bridge", router);
+        assert!(check(&switch, &p).is_none(), "a switch");
+        let registered = MacAddr([0x00, 0x18, 0xba, 0x98, 0x68, 0x8f]);
+        let l3 = capabilities(ClueKind::CdpCapabilities, "router,bridge", registered);
+        assert!(check(&l3, &p).is_none(), "a registered layer-3 switch");
+        let name = capabilities(ClueKind::CdpDeviceId, "router", router);
+        assert!(check(&name, &p).is_none(), "a name is no capability");
     }
 
     #[test]
