@@ -97,6 +97,41 @@ pub fn classify<'a>(
     }
 }
 
+/// What one rule a clue matches claims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// The operating system it names, if any.
+    pub os: Option<&'static str>,
+    /// The class it names, if any.
+    pub class: Option<&'static str>,
+    /// Its weight in the table.
+    pub weight: u32,
+    /// Its reason (Chinese, English).
+    pub why: (&'static str, &'static str),
+}
+
+/// The claims of every rule the clue (`kind`, `value`) matches.
+pub fn claims<'a>(kind: &'a str, value: &'a str) -> impl Iterator<Item = Claim> + 'a {
+    RULES.iter().filter(move |r| r.kind == kind && glob(r.pattern, value)).map(|r| Claim {
+        os: r.os,
+        class: r.class,
+        weight: r.weight,
+        why: (r.why_zh, r.why_en),
+    })
+}
+
+/// The family an OS belongs to, as far as one machine can only be one of
+/// them: Windows, Apple (macOS, iOS), Linux (with Android and the Chinese
+/// desktops), or the OS itself (FreeBSD, network systems).
+pub fn os_family(os: &'static str) -> &'static str {
+    match os {
+        o if o.starts_with("Windows") => "Windows",
+        "macOS" | "iOS" | "macOS/iOS" => "Apple",
+        "Linux" | "Android" | "Kylin" | "UOS" => "Linux",
+        other => other,
+    }
+}
+
 /// The winner of weighted votes and its confidence: its weight over all
 /// the votes plus what it lacks of 100.
 fn vote(votes: impl Iterator<Item = (&'static str, u32)>) -> (Option<&'static str>, u8) {
@@ -162,6 +197,18 @@ pub fn class_label(class: &str, lang: Lang) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn claims_are_per_rule_and_families_group_oses() {
+        let c: Vec<_> = claims("dhcp.vendor_class", "android-dhcp-13").collect();
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].os, c[0].class, c[0].weight), (Some("Android"), Some("phone"), 70));
+        assert_eq!(claims("dhcp.vendor_class", "nothing known").count(), 0);
+        assert_eq!(os_family("Android"), "Linux");
+        assert_eq!(os_family("macOS/iOS"), os_family("iOS"));
+        assert_ne!(os_family("Windows"), os_family("Linux"));
+        assert_eq!(os_family("Cisco IOS"), "Cisco IOS");
+    }
 
     #[test]
     fn every_line_of_the_table_is_a_rule() {

@@ -291,14 +291,29 @@ pub enum ArpAnomaly {
     },
 }
 
-/// What a device's traffic says about its network stack. Starts with the
-/// initial TTL; the fingerprinting work adds to it.
+/// One aspect of what the machine behind a MAC is, as its traffic shows
+/// it: a change compares like with like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Fingerprint {
+pub enum Fingerprint {
     /// The initial TTL its TCP packets leave with (32, 64, 128 or 255):
     /// 64 for Linux, macOS and most embedded stacks, 128 for Windows, 255
     /// for network gear.
-    pub ttl_base: u8,
+    Ttl(u8),
+    /// The OS family a strong clue names ([`crate::classify::os_family`]),
+    /// with the rule's reason (Chinese, English).
+    Os {
+        /// `Windows`, `Apple`, `Linux`, …
+        family: &'static str,
+        /// Why the clue says so.
+        why: (&'static str, &'static str),
+    },
+    /// The device class a strong clue names, with the rule's reason.
+    Class {
+        /// `workstation`, `phone`, `router`, …
+        class: &'static str,
+        /// Why the clue says so.
+        why: (&'static str, &'static str),
+    },
 }
 
 /// How a host name reached the wire.

@@ -6,9 +6,10 @@ use std::net::IpAddr;
 
 use super::acts;
 use super::site::{Asset, Dev, Trace, local, ms, policy_toml};
-use super::small::{SNAPLEN, fs, read_plan};
+use super::small::{SNAPLEN, fs, read_plan, reserved_scope};
 use super::{ExpectedAlert, Scenario};
 use crate::frames::{self, Os, Tcp};
+use crate::payload::dhcp;
 use crate::rng::Rng;
 
 const UNEXPECTED_SERVICE: (&str, &str, &str) = ("device.unexpected_service", "medium", "5.3");
@@ -177,18 +178,28 @@ SSH 被复位拒绝，对 WS-05 的远程桌面无人应答，WS-05 应答了 pi
 }
 
 /// `fingerprint-changed`: a registered workstation's NIC turns up in a
-/// Linux machine.
+/// Linux machine, and a phone takes the registered printer's MAC.
 pub fn fingerprint_changed() -> Scenario {
     let mut rng = Rng::new(0x6670_6368);
     let mut tr = Trace::default();
     let fs = fs();
+    let scope = reserved_scope(&fs);
     let ws4 = Dev::new("a4:11:94:26:b8:24", [10, 20, 1, 24], Os::Windows, "WS-04");
+    let prn = Dev::new("30:05:5c:8a:41:2f", [10, 20, 0, 40], Os::Embedded, "BRN30055C8A412F");
 
+    // 08:40 the printer takes its reservation, as every morning.
+    let printer = dhcp::Client::embedded(prn.mac, prn.host, "Brother NC-8300h");
+    acts::dhcp_dora(&mut tr, &mut rng, &printer, &fs, &scope, prn.ip, ms(local(8, 40, 0), 120));
     // 09:00 WS-04, a Windows machine, reads from FS01.
     let t = acts::arp_resolve(&mut tr, &mut rng, &ws4, &fs, ms(local(9, 0, 0), 60));
     acts::smb_session(&mut tr, &mut rng, &ws4, &fs, ms(t, 3), &read_plan(20_000));
-    // 12:30 the same MAC and address, but the machine behind it runs
-    // Linux (a live USB stick, or the NIC moved to another box).
+    // 11:15 a phone set to the printer's MAC asks DHCP for an address:
+    // the register knows the MAC, so no unregistered device shows.
+    let phone = dhcp::Client::embedded(prn.mac, "android-5d1c0e7a2b9f", "android-dhcp-13");
+    let phone_at = ms(local(11, 15, 0), 530);
+    acts::dhcp_dora(&mut tr, &mut rng, &phone, &fs, &scope, prn.ip, phone_at);
+    // 12:30 the same MAC and address as WS-04, but the machine behind it
+    // runs Linux (a live USB stick, or the NIC moved to another box).
     let linux = Dev { os: Os::Linux, ..ws4 };
     let t = acts::arp_resolve(&mut tr, &mut rng, &linux, &fs, ms(local(12, 30, 0), 410));
     let changed_at = ms(t, 3);
@@ -197,24 +208,35 @@ pub fn fingerprint_changed() -> Scenario {
     let assets = [
         Asset::of(&fs, "文件服务器 FS01", "fileserver"),
         Asset::of(&ws4, "著录工作站-04", "workstation"),
+        Asset::of(&prn, "网络打印机", "printer"),
     ];
     let policy = policy_toml("Every device is registered.", "10.20.0.0/16", &assets);
     Scenario::new(
         "fingerprint-changed",
-        "A registered workstation's MAC turns up in a Linux machine: the initial TTL goes from 128 to 64",
+        "A registered workstation's MAC turns up in a Linux machine, and a phone takes the printer's MAC",
         "\
-At 09:00 WS-04 (Windows, its TCP packets leave with TTL 128) reads a share on FS01. At 12:30 the same MAC
-and address read from FS01 again, but the packets leave with TTL 64: a Linux stack now stands behind the
-registered MAC. device.fingerprint_changed on WS-04, count 1.
+At 08:40 the Brother printer takes its DHCP reservation (vendor class and host name of a Brother printer).
+At 09:00 WS-04 (Windows, its TCP packets leave with TTL 128) reads a share on FS01. At 11:15 a phone set to
+the printer's MAC asks DHCP for the printer's address with Android's vendor class: the register knows the
+MAC, but the class changed from printer to phone: device.fingerprint_changed on the printer, count 1. At
+12:30 WS-04's MAC and address read from FS01 again, but the packets leave with TTL 64 and a Linux SYN: a
+Linux machine now stands behind the registered MAC. device.fingerprint_changed on WS-04, count 2 (the TTL
+and the OS family).
 
-09:00 WS-04（Windows，TCP 报文初始 TTL 为 128）读取 FS01 上的共享。12:30 同一 MAC 和地址再次访问 FS01，但报文
-初始 TTL 变为 64：登记的 MAC 背后换成了 Linux 协议栈。WS-04 上的 device.fingerprint_changed，计数 1。
+08:40 兄弟打印机按保留地址获取 DHCP 租约（兄弟打印机的厂商类别和主机名）。09:00 WS-04（Windows，TCP 报文初始 TTL
+为 128）读取 FS01 上的共享。11:15 一部改用打印机 MAC 的手机以安卓的厂商类别申请打印机的地址：登记表认得这个 MAC，
+但设备类型由打印机变成了手机：打印机上的 device.fingerprint_changed，计数 1。12:30 WS-04 的 MAC 和地址再次访问
+FS01，但报文初始 TTL 变为 64、SYN 为 Linux 特征：登记的 MAC 背后换成了 Linux 机器。WS-04 上的
+device.fingerprint_changed，计数 2（TTL 与操作系统各一次）。
 "
         .to_string(),
         Some(policy),
         SNAPLEN,
         tr.recs,
-        vec![ExpectedAlert::device(FINGERPRINT_CHANGED, ws4.mac, None, (changed_at, changed_at, 1))],
+        vec![
+            ExpectedAlert::device(FINGERPRINT_CHANGED, prn.mac, None, (phone_at, phone_at, 1)),
+            ExpectedAlert::device(FINGERPRINT_CHANGED, ws4.mac, None, (changed_at, changed_at, 2)),
+        ],
     )
 }
 

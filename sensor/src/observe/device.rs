@@ -268,8 +268,8 @@ impl DeviceTable {
         if before != 0 {
             facts.push(Fact::FingerprintChanged {
                 mac: d.mac,
-                before: Fingerprint { ttl_base: before },
-                after: Fingerprint { ttl_base: base },
+                before: Fingerprint::Ttl(before),
+                after: Fingerprint::Ttl(base),
                 ts,
             });
         }

@@ -261,8 +261,8 @@ fn a_new_initial_ttl_on_tcp_is_a_fingerprint_change_once() {
         facts,
         [Fact::FingerprintChanged {
             mac: mac(7),
-            before: Fingerprint { ttl_base: 128 },
-            after: Fingerprint { ttl_base: 64 },
+            before: Fingerprint::Ttl(128),
+            after: Fingerprint::Ttl(64),
             ts: Timestamp::from_secs(BASE + 3),
         }]
     );

@@ -13,6 +13,7 @@ pub mod device;
 pub mod discovery;
 pub mod flow;
 pub mod gateway;
+pub mod identity;
 
 use std::net::IpAddr;
 
@@ -26,6 +27,7 @@ use arp::ArpWatch;
 pub use device::{Address, Device, DeviceTable};
 pub use flow::{FlowPacket, FlowTable};
 use gateway::Gateways;
+use identity::Identities;
 
 const UDP: u8 = 17;
 const TCP_SYN: u8 = 0x02;
@@ -37,6 +39,7 @@ pub struct Observer {
     arp: ArpWatch,
     app: AppObserver,
     gateways: Gateways,
+    identities: Identities,
     policy: Policy,
     facts: Vec<Fact>,
 }
@@ -50,6 +53,7 @@ impl Observer {
             arp: ArpWatch::default(),
             app: AppObserver::default(),
             gateways: Gateways::default(),
+            identities: Identities::default(),
             policy,
             facts: Vec::new(),
         }
@@ -81,6 +85,22 @@ impl Observer {
     /// a payload the snap length cut is unreadable, not malformed, which
     /// the caller knows).
     pub fn observe(
+        &mut self,
+        d: &Decoded<'_>,
+        ts: Timestamp,
+        wire_len: u64,
+    ) -> Option<DecodeError> {
+        let before = self.facts.len();
+        let unreadable = self.observe_frame(d, ts, wire_len);
+        if self.facts.len() > before {
+            self.new_clues(before);
+        }
+        unreadable
+    }
+
+    /// [`Observer::observe`], before the clues are read for what they say
+    /// of the machine.
+    fn observe_frame(
         &mut self,
         d: &Decoded<'_>,
         ts: Timestamp,
@@ -216,6 +236,20 @@ impl Observer {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Reads the clues learned (facts from `from` on) of registered
+    /// devices for a change of OS family or class.
+    fn new_clues(&mut self, from: usize) {
+        for i in from..self.facts.len() {
+            let changes = match &self.facts[i] {
+                Fact::Clue(clue) if self.policy.asset(clue.mac).is_some() => {
+                    self.identities.clue(clue)
+                }
+                _ => continue,
+            };
+            self.facts.extend(changes.into_iter().flatten());
         }
     }
 
