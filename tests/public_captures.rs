@@ -155,6 +155,8 @@ fn real_devices_name_themselves() {
         ("zeek__mdns.pcap", "johanna-QEMU-Virtual-Machine.local"),
         ("tcpdump__LLDP_and_CDP.pcap", "S2"),
         ("zeek__cdp-v1.pcap", "R1"),
+        // A wireless client's DHCP request inside an access point's tunnel.
+        ("ndpi__capwap.pcap", "kawai-iPad3"),
     ] {
         let tmp = tempfile::tempdir().unwrap();
         let db = tmp.path().join("gw.db");

@@ -9,7 +9,7 @@
 use gapwatch_rules::{Engine, Fact, Policy, Timestamp};
 
 use crate::capture::Frame;
-use crate::decode::{DecodeStats, decode};
+use crate::decode::{DecodeStats, Decoded, capwap, decode};
 use crate::observe::Observer;
 use crate::record::{DeviceRow, MinuteTraffic, Record, RecordError};
 
@@ -125,13 +125,11 @@ impl Pipeline {
         self.count_minute(frame.ts, wire_len);
 
         let decoded = decode(frame);
-        if let Some(reason) = decoded.error {
-            self.decode_stats.count(reason);
-        }
-        if let Some(reason) = self.observer.observe(&decoded, frame.ts, wire_len)
-            && !(reason.is_payload() && frame.is_snapped())
-        {
-            self.decode_stats.count(reason);
+        self.observe(&decoded, frame, wire_len);
+        // A wireless client's frame inside an access point's tunnel is
+        // observed as the frame it is.
+        if let Some((inner, len)) = capwap::inner(&decoded, frame.is_snapped()) {
+            self.observe(&inner, frame, len);
         }
         if self.observer.has_facts() {
             self.take_facts();
@@ -141,6 +139,19 @@ impl Pipeline {
             self.flush(frame.ts, sink)?;
         }
         Ok(())
+    }
+
+    /// Observes one decoded frame (of `frame`, or tunnelled in it),
+    /// counting why it could not be read whole.
+    fn observe(&mut self, decoded: &Decoded<'_>, frame: &Frame<'_>, wire_len: u64) {
+        if let Some(reason) = decoded.error {
+            self.decode_stats.count(reason);
+        }
+        if let Some(reason) = self.observer.observe(decoded, frame.ts, wire_len)
+            && !(reason.is_payload() && frame.is_snapped())
+        {
+            self.decode_stats.count(reason);
+        }
     }
 
     /// The capture is over: ends every flow and writes everything.

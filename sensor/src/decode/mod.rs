@@ -19,6 +19,7 @@
 //!
 //! Contract: [`decode`] does not panic and does not allocate, on any bytes.
 
+pub mod capwap;
 pub mod cooked;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -98,11 +99,13 @@ pub enum DecodeError {
     TlsSplit,
     /// An LLDP, CDP or spanning-tree message that does not parse.
     DiscoveryMalformed,
+    /// A frame tunnelled in CAPWAP cut short inside its headers.
+    TunnelTruncated,
 }
 
 impl DecodeError {
     /// Every reason, in the order of [`DecodeStats`].
-    pub const ALL: [DecodeError; 19] = [
+    pub const ALL: [DecodeError; 20] = [
         DecodeError::Empty,
         DecodeError::LinkTruncated,
         DecodeError::VlanTruncated,
@@ -122,6 +125,7 @@ impl DecodeError {
         DecodeError::TlsMalformed,
         DecodeError::TlsSplit,
         DecodeError::DiscoveryMalformed,
+        DecodeError::TunnelTruncated,
     ];
 
     /// Stable name for records and `gapwatch stats`.
@@ -146,6 +150,7 @@ impl DecodeError {
             DecodeError::TlsMalformed => "tls_malformed",
             DecodeError::TlsSplit => "tls_split",
             DecodeError::DiscoveryMalformed => "discovery_malformed",
+            DecodeError::TunnelTruncated => "tunnel_truncated",
         }
     }
 
