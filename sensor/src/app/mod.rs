@@ -8,6 +8,7 @@
 //! new connection.
 
 pub mod dhcp;
+pub mod dhcpv6;
 pub mod dns;
 pub mod http;
 pub mod tcp_syn;
