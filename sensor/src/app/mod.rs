@@ -11,6 +11,7 @@ pub mod dhcp;
 pub mod dhcpv6;
 pub mod dns;
 pub mod http;
+pub mod ssdp;
 pub mod tcp_syn;
 pub mod tls;
 pub mod tunnel;
