@@ -7,6 +7,7 @@
 //! observer counts. Nothing here allocates but a SYN's signature, once per
 //! new connection.
 
+pub mod browser;
 pub mod dhcp;
 pub mod dhcpv6;
 pub mod dns;
