@@ -8,11 +8,14 @@
 //! observer counts. Nothing here allocates but a SYN's signature, once per
 //! new connection.
 
+pub mod browser;
 pub mod cdp;
 pub mod dhcp;
+pub mod dhcpv6;
 pub mod dns;
 pub mod http;
 pub mod lldp;
+pub mod ssdp;
 pub mod stp;
 pub mod tcp_syn;
 pub mod tls;
