@@ -407,11 +407,30 @@ pub enum ClueKind {
     CdpCapabilities,
     /// The bridge id in the spanning-tree BPDUs it sends: it bridges.
     StpBridgeId,
+    /// The vendor class of its DHCPv6 requests (`MSFT 5.0`).
+    Dhcpv6VendorClass,
+    /// The name in its DHCPv6 client FQDN option.
+    Dhcpv6Fqdn,
+    /// The DUID type of its DHCPv6 client identifier (`DUID-LLT`).
+    Dhcpv6DuidType,
+    /// The options its DHCPv6 requests ask for, in order (`17,23,24,39`).
+    Dhcpv6OptionRequest,
+    /// The `SERVER` of its SSDP announcements and answers.
+    SsdpServer,
+    /// The `USER-AGENT` of its SSDP searches.
+    SsdpUserAgent,
+    /// The UPnP device type it announces (`urn:…:device:MediaRenderer:1`).
+    SsdpDeviceType,
+    /// The OS version in its NetBIOS browser announcements (`10.0`).
+    BrowserOsVersion,
+    /// The server type bits of its browser announcements, named
+    /// (`workstation,server,nt`).
+    BrowserServerType,
 }
 
 impl ClueKind {
     /// Every kind.
-    pub const ALL: [ClueKind; 24] = [
+    pub const ALL: [ClueKind; 33] = [
         ClueKind::DhcpHostName,
         ClueKind::DhcpFqdn,
         ClueKind::DhcpVendorClass,
@@ -436,6 +455,15 @@ impl ClueKind {
         ClueKind::CdpSoftware,
         ClueKind::CdpCapabilities,
         ClueKind::StpBridgeId,
+        ClueKind::Dhcpv6VendorClass,
+        ClueKind::Dhcpv6Fqdn,
+        ClueKind::Dhcpv6DuidType,
+        ClueKind::Dhcpv6OptionRequest,
+        ClueKind::SsdpServer,
+        ClueKind::SsdpUserAgent,
+        ClueKind::SsdpDeviceType,
+        ClueKind::BrowserOsVersion,
+        ClueKind::BrowserServerType,
     ];
 
     /// Stable name for records (`dhcp.hostname`).
@@ -465,6 +493,15 @@ impl ClueKind {
             ClueKind::CdpSoftware => "cdp.software",
             ClueKind::CdpCapabilities => "cdp.capabilities",
             ClueKind::StpBridgeId => "stp.bridge_id",
+            ClueKind::Dhcpv6VendorClass => "dhcpv6.vendor_class",
+            ClueKind::Dhcpv6Fqdn => "dhcpv6.fqdn",
+            ClueKind::Dhcpv6DuidType => "dhcpv6.duid_type",
+            ClueKind::Dhcpv6OptionRequest => "dhcpv6.oro",
+            ClueKind::SsdpServer => "ssdp.server",
+            ClueKind::SsdpUserAgent => "ssdp.user_agent",
+            ClueKind::SsdpDeviceType => "ssdp.device_type",
+            ClueKind::BrowserOsVersion => "browser.os_version",
+            ClueKind::BrowserServerType => "browser.server_type",
         }
     }
 
@@ -479,6 +516,7 @@ impl ClueKind {
                 | ClueKind::NetbiosName
                 | ClueKind::LldpSystemName
                 | ClueKind::CdpDeviceId
+                | ClueKind::Dhcpv6Fqdn
         )
     }
 }

@@ -11,7 +11,8 @@
 //! that traffic from `fact::ROUTER_SOURCED_OFFLAN` off-LAN addresses
 //! arrives from, or that devices send to `fact::ROUTER_SUNK_OFFLAN`
 //! off-LAN destinations through; and on an unregistered device that
-//! announces routing as an enabled capability in LLDP or CDP. One alert
+//! announces routing as an enabled capability in LLDP or CDP, or announces
+//! itself a UPnP internet gateway. One alert
 //! per device; the evidence lists the signals and the addresses.
 //!
 //! Known false positives: none on a LAN without routers. Time exceeded
@@ -42,11 +43,12 @@ pub static INFO: KindInfo = KindInfo {
     title_zh: "网内存在路由设备",
     title_en: "A device routes",
     explain_zh: "有设备在转发数据包或自称路由器：它发出只有路由器才会发的 ICMP 报文（重定向，或转发途中生存时间耗尽），\
-        网外地址的流量经它进出，或它在 LLDP/CDP 中宣告已启用路由功能。可能是双网卡电脑或隐藏的路由器，\
+        网外地址的流量经它进出，或它在 LLDP/CDP 中宣告已启用路由功能、以 UPnP 宣告自己是互联网网关。可能是双网卡电脑或隐藏的路由器，\
         会破坏物理隔离（5.4）。请找到该设备并检查其网络连接。",
     explain_en: "A device forwards packets or calls itself a router: it sent ICMP messages \
         only routers send (a redirect, or time to live exceeded in transit), traffic to or \
-        from off-LAN addresses passes through it, or it announces routing in LLDP/CDP. A \
+        from off-LAN addresses passes through it, or it announces routing in LLDP/CDP or an \
+        internet gateway in UPnP. A \
         dual-homed PC or a hidden router breaks the physical isolation (5.4). Find the \
         device and check its connections.",
     facts: &[FactKind::RouterSignal, FactKind::Clue],
@@ -92,27 +94,44 @@ fn check(fact: &Fact, policy: &Policy) -> Option<Finding> {
     })
 }
 
-/// An unregistered device saying in LLDP or CDP that it routes.
+/// An unregistered device saying in LLDP or CDP that it routes, or in
+/// UPnP that it is an internet gateway.
 fn announced_routing(clue: &Clue, policy: &Policy) -> Option<Finding> {
-    let protocol = match clue.kind {
-        ClueKind::LldpCapabilities => "LLDP",
-        ClueKind::CdpCapabilities => "CDP",
+    let value = &clue.value;
+    let (zh, en) = match clue.kind {
+        ClueKind::LldpCapabilities | ClueKind::CdpCapabilities => {
+            if !value.split(',').any(|c| c == "router") {
+                return None;
+            }
+            let protocol = if clue.kind == ClueKind::CdpCapabilities { "CDP" } else { "LLDP" };
+            (
+                format!("在 {protocol} 中宣告已启用路由功能（{value}）"),
+                format!("announces routing enabled in {protocol} ({value})"),
+            )
+        }
+        ClueKind::SsdpDeviceType if is_upnp_gateway(value) => (
+            format!("以 UPnP 宣告自己是互联网网关（{value}）"),
+            format!("announces itself an internet gateway in UPnP ({value})"),
+        ),
         _ => return None,
     };
-    if !clue.value.split(',').any(|c| c == "router") || policy.asset(clue.mac).is_some() {
+    if policy.asset(clue.mac).is_some() {
         return None;
     }
-    let value = &clue.value;
     Some(Finding {
         kind: AlertKind::RouteRouterPresent,
         subject: Subject { mac: Some(clue.mac), ip: None },
         ts: clue.ts,
-        evidence: evidence(json!({
-            "signals_zh": [format!("在 {protocol} 中宣告已启用路由功能（{value}）")],
-            "signals_en": [format!("announces routing enabled in {protocol} ({value})")],
-        })),
+        evidence: evidence(json!({ "signals_zh": [zh], "signals_en": [en] })),
         severity: INFO.severity,
     })
+}
+
+/// The UPnP device types of a home router: the gateway and its WAN parts.
+fn is_upnp_gateway(device_type: &str) -> bool {
+    ["InternetGatewayDevice", "WANDevice", "WANConnectionDevice"]
+        .iter()
+        .any(|t| device_type.contains(&format!(":device:{t}:")))
 }
 
 fn merge(into: &mut Evidence, new: Evidence) {
@@ -170,7 +189,7 @@ mod tests {
     }
 
     #[test]
-    fn an_unregistered_device_announcing_routing_fires() {
+    fn an_unregistered_device_announcing_routing_or_a_gateway_fires() {
         let p = Policy::parse(
             "[site]\nlan = [\"10.20.0.0/16\"]\n\n\
              [[asset]]\nmac = \"00:18:ba:98:68:8f\"\nname = \"SW-1\"\nrole = \"switch\"\n",
@@ -191,6 +210,14 @@ mod tests {
         assert!(check(&l3, &p).is_none(), "a registered layer-3 switch");
         let name = capabilities(ClueKind::CdpDeviceId, "router", router);
         assert!(check(&name, &p).is_none(), "a name is no capability");
+        let igd = "urn:schemas-upnp-org:device:InternetGatewayDevice:1";
+        let found = check(&capabilities(ClueKind::SsdpDeviceType, igd, router), &p).unwrap();
+        assert_eq!(
+            found.evidence["signals_en"][0],
+            format!("announces itself an internet gateway in UPnP ({igd})")
+        );
+        let tv = "urn:schemas-upnp-org:device:MediaRenderer:1";
+        assert!(check(&capabilities(ClueKind::SsdpDeviceType, tv, router), &p).is_none());
     }
 
     #[test]

@@ -253,16 +253,16 @@ fn announcement(frame: &[u8]) -> Result<Announcement<'_>, BrowserError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn hex(s: &str) -> Vec<u8> {
+    pub(crate) fn hex(s: &str) -> Vec<u8> {
         (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
     }
 
     /// NVR9's host announcement: ndpi__netbios.pcap frame 20 (UDP
     /// payload). Windows 7 (6.1), type 0x00011007, empty comment.
-    const NVR9: &str = "110ec2f40a000509008a00bb000020454f46474643444a434143414341434143414341\
+    pub(crate) const NVR9: &str = "110ec2f40a000509008a00bb000020454f46474643444a434143414341434143414341\
         43414341434143414341434100204647454a4548454a454d4542454f46454650454846434550464646414341\
         424e00ff534d4225000000000000000000000000000000000000000000000000000000110000210000000000\
         00000000e803000000000000000021005600030001000000020032005c4d41494c534c4f545c42524f575345\

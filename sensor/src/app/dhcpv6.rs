@@ -276,7 +276,7 @@ impl<'a> Iterator for Labels<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A Solicit from an Android phone: ndpi__android.pcap frame 69 (UDP
@@ -293,7 +293,7 @@ mod tests {
     /// at hand, so built by hand): elapsed time, DUID-LLT, IA_NA, a
     /// partial FQDN `DESKTOP-ABC`, vendor class "MSFT 5.0" under
     /// Microsoft's enterprise number 311, ORO (24, 23, 17, 39).
-    const WINDOWS_SOLICIT: &[u8] = &[
+    pub(crate) const WINDOWS_SOLICIT: &[u8] = &[
         0x01, 0x3a, 0x5c, 0x01, // Solicit, transaction id
         0x00, 0x08, 0x00, 0x02, 0x00, 0x00, // elapsed time
         0x00, 0x01, 0x00, 0x0e, 0x00, 0x01, 0x00, 0x01, 0x26, 0x1f, 0x4b, 0x55, // DUID-LLT

@@ -86,9 +86,10 @@ pub enum DecodeError {
     /// A DNS query on port 53 that does not parse (counted by the
     /// observer, which reads application payloads).
     DnsMalformed,
-    /// A DHCP server message that does not parse.
+    /// A DHCP or DHCPv6 message that does not parse.
     DhcpMalformed,
-    /// An HTTP request head that does not parse.
+    /// An HTTP request head, or an SSDP message, whose first line never
+    /// ends.
     HttpMalformed,
     /// A frame from a new MAC when the device table was full (the policy's
     /// `max_devices`): its sender is not kept.
@@ -101,11 +102,14 @@ pub enum DecodeError {
     DiscoveryMalformed,
     /// A frame tunnelled in CAPWAP cut short inside its headers.
     TunnelTruncated,
+    /// A NetBIOS datagram (browser announcement) whose lengths contradict
+    /// each other.
+    NetbiosMalformed,
 }
 
 impl DecodeError {
     /// Every reason, in the order of [`DecodeStats`].
-    pub const ALL: [DecodeError; 20] = [
+    pub const ALL: [DecodeError; 21] = [
         DecodeError::Empty,
         DecodeError::LinkTruncated,
         DecodeError::VlanTruncated,
@@ -126,6 +130,7 @@ impl DecodeError {
         DecodeError::TlsSplit,
         DecodeError::DiscoveryMalformed,
         DecodeError::TunnelTruncated,
+        DecodeError::NetbiosMalformed,
     ];
 
     /// Stable name for records and `gapwatch stats`.
@@ -151,6 +156,7 @@ impl DecodeError {
             DecodeError::TlsSplit => "tls_split",
             DecodeError::DiscoveryMalformed => "discovery_malformed",
             DecodeError::TunnelTruncated => "tunnel_truncated",
+            DecodeError::NetbiosMalformed => "netbios_malformed",
         }
     }
 
@@ -165,6 +171,7 @@ impl DecodeError {
                 | DecodeError::TlsMalformed
                 | DecodeError::TlsSplit
                 | DecodeError::DiscoveryMalformed
+                | DecodeError::NetbiosMalformed
         )
     }
 

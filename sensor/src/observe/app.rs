@@ -15,6 +15,7 @@ use gapwatch_rules::fact::{
 use gapwatch_rules::{Fact, MacAddr, Timestamp};
 use rustc_hash::{FxHashSet, FxHasher};
 
+use super::announcements;
 use super::clues::{ClueSource, Clues};
 use crate::app::{dhcp, dns, http, tls};
 use crate::decode::DecodeError;
@@ -28,6 +29,8 @@ const MDNS_PORT: u16 = 5353;
 const LLMNR_PORT: u16 = 5355;
 const NBNS_PORT: u16 = 137;
 const SSH_PORT: u16 = 22;
+const NBDS_PORT: u16 = 138;
+const SSDP_PORT: u16 = 1900;
 const DHCPV6_CLIENT_PORT: u16 = 546;
 const DHCPV6_SERVER_PORT: u16 = 547;
 /// DHCPv6 message types a server sends to configure a client.
@@ -109,11 +112,6 @@ impl AppObserver {
                 _ => None,
             },
             (UDP, DHCP_SERVER_PORT, _) => dhcp_server(seg, facts),
-            _ if !self.fingerprinting => None,
-            (UDP, DHCP_CLIENT_PORT, DHCP_SERVER_PORT) => self.clues.dhcp_client(seg, facts),
-            (UDP, MDNS_PORT, _) => self.clues.name_service(seg, ClueSource::Mdns, facts),
-            (UDP, LLMNR_PORT, _) => self.clues.name_service(seg, ClueSource::Llmnr, facts),
-            (UDP, NBNS_PORT, _) => self.clues.name_service(seg, ClueSource::Netbios, facts),
             (UDP, DHCPV6_SERVER_PORT, DHCPV6_CLIENT_PORT) => {
                 if let Some(&(DHCPV6_ADVERTISE | DHCPV6_REPLY)) = seg.payload.first() {
                     facts.push(Fact::RouterSignal {
@@ -124,6 +122,18 @@ impl AppObserver {
                     });
                 }
                 None
+            }
+            _ if !self.fingerprinting => None,
+            (UDP, DHCP_CLIENT_PORT, DHCP_SERVER_PORT) => self.clues.dhcp_client(seg, facts),
+            (UDP, MDNS_PORT, _) => self.clues.name_service(seg, ClueSource::Mdns, facts),
+            (UDP, LLMNR_PORT, _) => self.clues.name_service(seg, ClueSource::Llmnr, facts),
+            (UDP, NBNS_PORT, _) => self.clues.name_service(seg, ClueSource::Netbios, facts),
+            (UDP, NBDS_PORT, NBDS_PORT) => announcements::browser(&mut self.clues, seg, facts),
+            (UDP, SSDP_PORT, _) | (UDP, _, SSDP_PORT) => {
+                announcements::ssdp(&mut self.clues, seg, facts)
+            }
+            (UDP, DHCPV6_CLIENT_PORT, DHCPV6_SERVER_PORT) => {
+                announcements::dhcpv6_client(&mut self.clues, seg, facts)
             }
             (TCP, _, _) if http::looks_like_request(seg.payload) => self.http_request(seg, facts),
             (TCP, _, _) if tls::looks_like_client_hello(seg.payload) => {

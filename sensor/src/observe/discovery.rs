@@ -9,7 +9,9 @@
 use gapwatch_rules::fact::ClueKind;
 use gapwatch_rules::{Fact, MacAddr, Timestamp};
 
-use super::clues::Clues;
+use std::fmt::Write;
+
+use super::clues::{Clues, Text};
 use crate::app::{cdp, lldp, stp};
 use crate::decode::{DecodeError, Discovery};
 
@@ -71,14 +73,9 @@ pub fn observe(
         Discovery::Stp => match stp::parse(payload) {
             Ok(bpdu) => {
                 // Formatted in place: BPDUs come every two seconds.
-                let mut out = [0u8; 32];
-                let len = {
-                    use std::io::Write;
-                    let mut w = &mut out[..];
-                    let _ = write!(w, "{}", bpdu.bridge);
-                    32 - w.len()
-                };
-                note(ClueKind::StpBridgeId, &out[..len]);
+                let mut id = Text::new();
+                let _ = write!(id, "{}", bpdu.bridge);
+                note(ClueKind::StpBridgeId, id.as_bytes());
             }
             Err(stp::StpError::NoBridgeId) => {}
             Err(stp::StpError::Malformed) => return Some(DecodeError::DiscoveryMalformed),

@@ -617,3 +617,70 @@ fn network_gear_names_itself_and_its_capabilities_in_lldp_cdp_and_stp() {
     assert_eq!(got, [(mac(5), "lldp.system_name", "AP5".to_owned())]);
     assert_eq!(lan.errors, [DecodeError::DiscoveryMalformed]);
 }
+
+#[test]
+fn dhcpv6_ssdp_and_browser_announcements_are_clues_of_their_sender() {
+    use crate::app::{browser, dhcpv6};
+    use gapwatch_captures::frames::ssdp_msearch;
+    use gapwatch_rules::fact::Clue;
+    let values = |facts: Vec<Fact>| -> Vec<(&'static str, String)> {
+        let mut out: Vec<_> = facts
+            .into_iter()
+            .filter_map(|f| match f {
+                Fact::Clue(Clue { mac: m, kind, value, .. }) if m == mac(7) => {
+                    Some((kind.as_str(), value))
+                }
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let mut lan = Lan::new();
+    let link_local: std::net::Ipv6Addr = "fe80::7".parse().unwrap();
+    let v6 = Ends::new(
+        mac(7),
+        link_local,
+        mac(0xff),
+        "ff02::1:2".parse::<std::net::Ipv6Addr>().unwrap(),
+    );
+    let solicit = frames::udp(&v6, 546, 547, dhcpv6::tests::WINDOWS_SOLICIT);
+    let want = [
+        ("dhcpv6.duid_type", "DUID-LLT".to_owned()),
+        ("dhcpv6.fqdn", "DESKTOP-ABC".to_owned()),
+        ("dhcpv6.oro", "24,23,17,39".to_owned()),
+        ("dhcpv6.vendor_class", "MSFT 5.0".to_owned()),
+    ];
+    assert_eq!(values(lan.see_clues(&solicit, 1)), want);
+    assert!(lan.see_clues(&solicit, 2).is_empty(), "once");
+
+    let notify = b"NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\
+        NT: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nNTS: ssdp:alive\r\n\
+        SERVER: Linux/3.10 UPnP/1.0 MiniUPnPd/2.1\r\n\r\n";
+    let to_group = Ends::new(mac(7), ip(7), mac(0xfe), std::net::Ipv4Addr::new(239, 255, 255, 250));
+    let want = [
+        ("ssdp.device_type", "urn:schemas-upnp-org:device:InternetGatewayDevice:1".to_owned()),
+        ("ssdp.server", "Linux/3.10 UPnP/1.0 MiniUPnPd/2.1".to_owned()),
+    ];
+    assert_eq!(values(lan.see_clues(&frames::udp(&to_group, 1900, 1900, notify), 3)), want);
+    // A search says what the searcher wants, not what it is.
+    let search = ssdp_msearch(mac(7), ip(7), 50_000, "urn:schemas-upnp-org:device:MediaRenderer:1");
+    assert!(values(lan.see_clues(&search, 4)).is_empty());
+
+    let announcement = browser::tests::hex(browser::tests::NVR9);
+    let bcast = Ends::new(mac(7), ip(7), mac(0xfe), std::net::Ipv4Addr::new(10, 20, 255, 255));
+    let want = [
+        ("browser.os_version", "6.1".to_owned()),
+        ("browser.server_type", "workstation,server,nt".to_owned()),
+        ("netbios.name", "NVR9".to_owned()),
+    ];
+    assert_eq!(values(lan.see_clues(&frames::udp(&bcast, 138, 138, &announcement), 5)), want);
+    assert!(lan.errors.is_empty(), "{:?}", lan.errors);
+
+    // Cut short: counted, nothing noted.
+    let cut = frames::udp(&bcast, 138, 138, &announcement[..100]);
+    assert!(values(lan.see_clues(&cut, 6)).is_empty());
+    let broken = [&dhcpv6::tests::WINDOWS_SOLICIT[..20], &[0x00, 0x27, 0x00, 0x40]].concat();
+    assert!(values(lan.see_clues(&frames::udp(&v6, 546, 547, &broken), 7)).is_empty());
+    assert_eq!(lan.errors, [DecodeError::NetbiosMalformed, DecodeError::DhcpMalformed]);
+}

@@ -6,6 +6,7 @@
 //! [`Fact`]s, handed to detection and to the record. The observer records,
 //! it never judges: whether a new device is a problem is for the rules.
 
+pub mod announcements;
 pub mod app;
 pub mod arp;
 pub mod clues;
