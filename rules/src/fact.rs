@@ -391,6 +391,8 @@ pub enum ClueKind {
     TlsJa3,
     /// The JA4 fingerprint of its TLS ClientHello.
     TlsJa4,
+    /// The first protocol its TLS ClientHello offers in ALPN (`h2`).
+    TlsAlpn,
     /// The system name it sends in LLDP.
     LldpSystemName,
     /// The system description it sends in LLDP (model, software).
@@ -430,7 +432,7 @@ pub enum ClueKind {
 
 impl ClueKind {
     /// Every kind.
-    pub const ALL: [ClueKind; 33] = [
+    pub const ALL: [ClueKind; 34] = [
         ClueKind::DhcpHostName,
         ClueKind::DhcpFqdn,
         ClueKind::DhcpVendorClass,
@@ -447,6 +449,7 @@ impl ClueKind {
         ClueKind::SshBanner,
         ClueKind::TlsJa3,
         ClueKind::TlsJa4,
+        ClueKind::TlsAlpn,
         ClueKind::LldpSystemName,
         ClueKind::LldpDescription,
         ClueKind::LldpCapabilities,
@@ -485,6 +488,7 @@ impl ClueKind {
             ClueKind::SshBanner => "ssh.banner",
             ClueKind::TlsJa3 => "tls.ja3",
             ClueKind::TlsJa4 => "tls.ja4",
+            ClueKind::TlsAlpn => "tls.alpn",
             ClueKind::LldpSystemName => "lldp.system_name",
             ClueKind::LldpDescription => "lldp.description",
             ClueKind::LldpCapabilities => "lldp.capabilities",

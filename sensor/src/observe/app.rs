@@ -172,7 +172,7 @@ impl AppObserver {
     }
 
     /// A TLS ClientHello: the name asked for, and (fingerprinting) the
-    /// client's JA3 and JA4.
+    /// client's JA3, JA4 and first ALPN protocol.
     fn client_hello(&mut self, seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> {
         let hello = match tls::client_hello(seg.payload) {
             Ok(hello) => hello,
@@ -185,6 +185,9 @@ impl AppObserver {
         if let (Some(mac), true) = (seg.src.mac, self.fingerprinting) {
             self.clues.note(mac, ClueKind::TlsJa3, hello.ja3.as_bytes(), seg.ts, facts);
             self.clues.note(mac, ClueKind::TlsJa4, hello.ja4.as_bytes(), seg.ts, facts);
+            if let Some(alpn) = hello.alpn {
+                self.clues.note(mac, ClueKind::TlsAlpn, alpn, seg.ts, facts);
+            }
         }
         None
     }

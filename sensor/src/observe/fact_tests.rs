@@ -522,6 +522,9 @@ fn a_client_hello_names_its_server_and_fingerprints_its_client() {
     sni.push(0);
     sni.extend_from_slice(&(name.len() as u16).to_be_bytes());
     sni.extend_from_slice(name);
+    // ALPN: h2, then http/1.1.
+    sni.extend_from_slice(&[0x00, 0x10, 0x00, 0x0e, 0x00, 0x0c, 2, b'h', b'2', 8]);
+    sni.extend_from_slice(b"http/1.1");
     let mut body = vec![3, 3];
     body.extend_from_slice(&[9; 32]);
     body.extend_from_slice(&[0, 0, 2, 0xc0, 0x2f, 1, 0]);
@@ -530,14 +533,19 @@ fn a_client_hello_names_its_server_and_fingerprints_its_client() {
     let mut record = vec![0x16, 3, 1, 0, (body.len() + 4) as u8, 1, 0, 0, body.len() as u8];
     record.extend_from_slice(&body);
     let facts = lan.see_clues(&frames::tcp(&ends(7, 11), &hdr, &record), 1);
-    let kinds: Vec<ClueKind> = facts
+    let kinds: Vec<(ClueKind, &str)> = facts
         .iter()
         .filter_map(|f| match f {
-            Fact::Clue(Clue { kind, .. }) => Some(*kind),
+            Fact::Clue(Clue { kind, value, .. }) => Some((*kind, value.as_str())),
             _ => None,
         })
         .collect();
-    assert_eq!(kinds, [ClueKind::TlsJa3, ClueKind::TlsJa4]);
+    assert_eq!(
+        kinds.iter().map(|k| k.0).collect::<Vec<_>>(),
+        [ClueKind::TlsJa3, ClueKind::TlsJa4, ClueKind::TlsAlpn]
+    );
+    assert_eq!(kinds[2].1, "h2");
+    assert!(kinds[1].1.starts_with("t12d0102h2_"), "{}", kinds[1].1);
     let names = lan.obs.facts().count();
     assert_eq!(names, 0, "see_clues drained the facts");
     // The server name is a name request, as DNS and HTTP names are.
