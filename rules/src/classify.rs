@@ -74,7 +74,7 @@ pub fn classify<'a>(
     let mut matched: Vec<&Rule> = Vec::new();
     let facts = clues.into_iter().chain(vendor.map(|v| ("vendor", v)));
     for (kind, value) in facts {
-        for rule in RULES.iter().filter(|r| r.kind == kind && glob(r.pattern, value)) {
+        for rule in matching(kind, value) {
             if !matched.iter().any(|m| std::ptr::eq(*m, rule)) {
                 matched.push(rule);
             }
@@ -112,12 +112,17 @@ pub struct Claim {
 
 /// The claims of every rule the clue (`kind`, `value`) matches.
 pub fn claims<'a>(kind: &'a str, value: &'a str) -> impl Iterator<Item = Claim> + 'a {
-    RULES.iter().filter(move |r| r.kind == kind && glob(r.pattern, value)).map(|r| Claim {
+    matching(kind, value).map(|r| Claim {
         os: r.os,
         class: r.class,
         weight: r.weight,
         why: (r.why_zh, r.why_en),
     })
+}
+
+/// The rules the clue (`kind`, `value`) matches.
+fn matching<'a>(kind: &'a str, value: &'a str) -> impl Iterator<Item = &'static Rule> + 'a {
+    RULES.iter().filter(move |r| r.kind == kind && glob(r.pattern, value))
 }
 
 /// The family an OS belongs to, as far as one machine can only be one of

@@ -16,7 +16,9 @@
 //! "before → after" with the clues' reasons. Medium.
 //!
 //! Known false positives: a dual-boot machine, and a host whose virtual
-//! machines share its MAC (bridged with the host's address).
+//! machines send from its MAC: bridged with the host's address, or behind
+//! its NAT (WSL2, Hyper-V's default switch: Linux SYNs from a Windows
+//! host's MAC and address).
 
 use serde_json::json;
 

@@ -18,7 +18,10 @@
 //! Known false positives: none on a LAN without routers. Time exceeded
 //! during fragment reassembly (code 1) is a host's message and stays
 //! silent. A layer-3 switch routing between the LAN's own VLANs announces
-//! routing too: registered, it is silent (its traffic still speaks).
+//! routing too: registered, it is silent (its traffic still speaks). A
+//! switch sends LLDP and CDP from its ports' own MACs, which the register
+//! may not hold (it usually holds the management MAC): register the MAC
+//! its announcements come from (`gapwatch device` shows it).
 
 use serde_json::json;
 

@@ -4,9 +4,10 @@
 //! wireless clients — their MACs, addresses and DHCP requests — that a
 //! mirror port sees only inside the tunnel.
 //!
-//! Only the first fragment of a message, unencrypted (no DTLS), is read;
-//! an 802.11 frame that is protected, or not a data frame, has nothing to
-//! read and is no error.
+//! Only whole, unencrypted messages are read: DTLS, fragments and
+//! keep-alives (which carry a session id, not a frame) are left alone; an
+//! 802.11 frame that is protected, or not a data frame, has nothing to read
+//! and is no error.
 
 use etherparse::EtherType;
 use gapwatch_rules::MacAddr;
@@ -35,11 +36,12 @@ pub fn inner<'a>(outer: &Decoded<'a>, snapped: bool) -> Option<(Decoded<'a>, u64
     let mut d = Decoded::empty(None);
     let p = ip.payload;
     // Preamble (version 0, type 0: not DTLS), HLEN in words, RID, WBID,
-    // then the T (native frame) and F (fragment) bits.
+    // then the T (native frame), F (fragment) and K (keep-alive) bits.
     let [preamble, b1, b2, b3] = *p.first_chunk::<4>()?;
     let header_len = usize::from(b1 >> 3) * 4;
-    let (wbid, native, fragment) = ((b2 >> 1) & 0x1f, b2 & 1 != 0, b3 & 0x80 != 0);
-    if preamble != 0 || fragment || header_len < 8 {
+    let (wbid, native) = ((b2 >> 1) & 0x1f, b2 & 1 != 0);
+    let (fragment, keep_alive) = (b3 & 0x80 != 0, b3 & 0x08 != 0);
+    if preamble != 0 || fragment || keep_alive || header_len < 8 {
         return None;
     }
     let Some(frame) = p.get(header_len..) else {
@@ -133,7 +135,8 @@ mod tests {
     const BSSID: [u8; 6] = [0x58, 0x0a, 0x20, 0x69, 0x0e, 0x20];
 
     /// The CAPWAP header of frame 280 of nDPI's `capwap.pcap`: HLEN 4,
-    /// 802.11 binding, native frame, with a radio MAC field.
+    /// 802.11 binding, native frame, with wireless-specific information
+    /// (the W flag).
     const HEADER: [u8; 16] =
         [0x00, 0x20, 0x43, 0x20, 0, 0, 0, 0, 0x01, 0x04, 0xed, 0x4d, 0, 0, 0, 0];
 
@@ -224,7 +227,10 @@ mod tests {
         fragment[3] |= 0x80;
         let mut wimax = HEADER;
         wimax[2] = 0x05; // WBID 2, native
-        for h in [dtls, fragment, wimax] {
+        let mut keep_alive = HEADER;
+        keep_alive[2] = 0x42; // T = 0: would read as an 802.3 frame
+        keep_alive[3] |= 0x08;
+        for h in [dtls, fragment, wimax, keep_alive] {
             assert!(inner_of(&with(&h, &body)).is_none(), "{h:02x?}");
         }
         // Another port: not CAPWAP data.

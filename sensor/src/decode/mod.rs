@@ -53,6 +53,9 @@ const LLDP: EtherType = EtherType(0x88cc);
 /// follows.
 const MAX_8023_LENGTH: u16 = 1500;
 
+/// A Linux cooked header's protocol for an 802.2 LLC frame (`ETH_P_802_2`).
+const SLL_LLC: u16 = 0x0004;
+
 /// Why (part of) a frame could not be decoded. Counted per reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DecodeError {
@@ -351,14 +354,14 @@ pub fn decode<'a>(frame: &Frame<'a>) -> Decoded<'a> {
         LinkType::LINUX_SLL => match Sll::new_checked(data) {
             Ok(h) => {
                 d.src_mac = h.source_mac();
-                ether(&mut d, EtherType(h.protocol()), h.payload(), snapped);
+                cooked_protocol(&mut d, h.protocol(), h.payload(), snapped);
             }
             Err(_) => d.error = Some(DecodeError::LinkTruncated),
         },
         LinkType::LINUX_SLL2 => match Sll2::new_checked(data) {
             Ok(h) => {
                 d.src_mac = h.source_mac();
-                ether(&mut d, EtherType(h.protocol()), h.payload(), snapped);
+                cooked_protocol(&mut d, h.protocol(), h.payload(), snapped);
             }
             Err(_) => d.error = Some(DecodeError::LinkTruncated),
         },
@@ -433,6 +436,17 @@ fn ether<'a>(d: &mut Decoded<'a>, mut ether_type: EtherType, mut payload: &'a [u
             _ => return,
         }
         exts += 1;
+    }
+}
+
+/// What follows a Linux cooked header: its protocol is an EtherType, or
+/// one of Linux's own small numbers, of which 4 says an 802.2 LLC frame
+/// follows (no 802.3 length is kept).
+fn cooked_protocol<'a>(d: &mut Decoded<'a>, protocol: u16, payload: &'a [u8], snapped: bool) {
+    match protocol {
+        SLL_LLC => llc(d, payload),
+        p if p <= MAX_8023_LENGTH => {}
+        p => ether(d, EtherType(p), payload, snapped),
     }
 }
 

@@ -383,6 +383,14 @@ fn llc_frames_carry_spanning_tree_and_cdp_up_to_their_length() {
         let d = eth_decode(&frame);
         assert_eq!((d.net, d.error), (Net::None, None), "{llc:02x?}");
     }
+    // Linux cooked captures say "802.2 LLC follows" (4), with no length.
+    for link in [LinkType::LINUX_SLL, LinkType::LINUX_SLL2] {
+        let frame = wrap(link, 0x0004, &[0x42, 0x42, 0x03, 0x00, 0x00, 0x02]);
+        let d = decode(&whole(link, &frame));
+        assert_eq!(d.net, Net::Discovery(Discovery::Stp, &[0x00, 0x00, 0x02][..]), "{link:?}");
+        let other = wrap(link, 0x0001, &[0x42, 0x42, 0x03, 0x00]);
+        assert_eq!(decode(&whole(link, &other)).net, Net::None, "{link:?}: Novell 802.3");
+    }
     // A length past the frame reads what is there.
     let long = ethernet(MAC_B, MAC_A, 1500, &[0x42, 0x42, 0x03, 0x00]);
     assert_eq!(eth_decode(&long).net, Net::Discovery(Discovery::Stp, &[0x00][..]));

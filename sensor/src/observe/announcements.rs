@@ -25,8 +25,8 @@ const SERVER_TYPES: [(u32, &str); 9] = [
     (browser::server_type::DOMAIN_BAKCTRL, "backup_controller"),
     (browser::server_type::PRINTQ_SERVER, "print_server"),
     (browser::server_type::SERVER_UNIX, "unix"),
-    (browser::server_type::NT, "nt"),
-    (browser::server_type::SERVER_NT, "nt_server"),
+    (browser::server_type::NT, "windows_nt"),
+    (browser::server_type::SERVER_NT, "windows_nt_server"),
     (browser::server_type::MASTER_BROWSER, "master_browser"),
 ];
 
@@ -148,7 +148,13 @@ fn joined<'a, E>(
 ) -> Result<(), E> {
     for (i, part) in parts.enumerate() {
         let part = part?;
-        let _ = write!(text, "{}{}", if i == 0 { "" } else { sep }, String::from_utf8_lossy(part));
+        let _ = text.write_str(if i == 0 { "" } else { sep });
+        for chunk in part.utf8_chunks() {
+            let _ = text.write_str(chunk.valid());
+            if !chunk.invalid().is_empty() {
+                let _ = text.write_char(char::REPLACEMENT_CHARACTER);
+            }
+        }
     }
     Ok(())
 }

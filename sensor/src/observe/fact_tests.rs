@@ -679,7 +679,7 @@ fn dhcpv6_ssdp_and_browser_announcements_are_clues_of_their_sender() {
     let bcast = Ends::new(mac(7), ip(7), mac(0xfe), std::net::Ipv4Addr::new(10, 20, 255, 255));
     let want = [
         ("browser.os_version", "6.1".to_owned()),
-        ("browser.server_type", "workstation,server,nt".to_owned()),
+        ("browser.server_type", "workstation,server,windows_nt".to_owned()),
         ("netbios.name", "NVR9".to_owned()),
     ];
     assert_eq!(values(lan.see_clues(&frames::udp(&bcast, 138, 138, &announcement), 5)), want);

@@ -4,11 +4,14 @@
 //! class is a fingerprint change.
 //!
 //! Only clues that speak for the whole machine count: its TCP stack, its
-//! DHCP vendor class and host name, the services only one kind of device
-//! announces, what it says of itself in LLDP/CDP. A browser's User-Agent
-//! or a shared printer's mDNS service says what one program does, not
-//! what the machine is. Only registered devices are tracked, so the table
-//! grows with the register, not with the traffic.
+//! DHCP and DHCPv6 vendor class and host name, the services only one kind
+//! of device announces (OS), its LLDP/CDP capabilities and platform and
+//! its spanning-tree BPDUs (class). A browser's User-Agent or a shared
+//! printer's mDNS service says what one program does, not what the
+//! machine is. Network gear is one class here: an access point bridges
+//! and a layer-3 switch routes, and each says so in its own words. Only
+//! registered devices are tracked, so the table grows with the register,
+//! not with the traffic.
 
 use gapwatch_rules::classify::{Claim, claims, os_family};
 use gapwatch_rules::fact::{Clue, ClueKind, Fingerprint};
@@ -20,23 +23,35 @@ use rustc_hash::FxHashMap;
 const STRONG: u32 = 30;
 
 /// Kinds whose OS claims speak for the machine.
-const OS_KINDS: [ClueKind; 5] = [
+const OS_KINDS: [ClueKind; 6] = [
     ClueKind::TcpStack,
     ClueKind::DhcpVendorClass,
+    ClueKind::Dhcpv6VendorClass,
     ClueKind::DhcpHostName,
     ClueKind::MdnsService,
     ClueKind::SshBanner,
 ];
 
 /// Kinds whose class claims speak for the machine.
-const CLASS_KINDS: [ClueKind; 6] = [
+const CLASS_KINDS: [ClueKind; 7] = [
     ClueKind::DhcpVendorClass,
+    ClueKind::Dhcpv6VendorClass,
     ClueKind::DhcpHostName,
     ClueKind::LldpCapabilities,
     ClueKind::CdpCapabilities,
     ClueKind::CdpPlatform,
     ClueKind::StpBridgeId,
 ];
+
+/// The family a class belongs to for telling machines apart: switches,
+/// routers and access points are one (network gear), every other class
+/// its own.
+fn class_family(class: &'static str) -> &'static str {
+    match class {
+        "switch" | "router" | "access_point" => "network",
+        other => other,
+    }
+}
 
 /// One aspect of a machine: what was learned first, and what else it has
 /// shown (each reported once).
@@ -95,10 +110,9 @@ impl Identities {
             let family = os_family(os);
             aspects[0].saw(family, Fingerprint::Os { family, why: c.why })
         });
-        let class = class_kind
-            .then(|| strongest(|c| c.class))
-            .flatten()
-            .and_then(|(class, c)| aspects[1].saw(class, Fingerprint::Class { class, why: c.why }));
+        let class = class_kind.then(|| strongest(|c| c.class)).flatten().and_then(|(class, c)| {
+            aspects[1].saw(class_family(class), Fingerprint::Class { class, why: c.why })
+        });
         [os.map(change), class.map(change)]
     }
 }
@@ -168,5 +182,26 @@ mod tests {
         let mut ids = Identities::default();
         assert!(changes(&mut ids, ClueKind::DhcpVendorClass, "android-dhcp-13").is_empty());
         assert!(changes(&mut ids, ClueKind::TcpStack, "Linux").is_empty());
+    }
+
+    #[test]
+    fn network_gear_describing_itself_in_several_ways_is_one_machine() {
+        // A Cisco access point: CDP "bridge", an AIR platform, a Cisco
+        // vendor class; an IP phone: its built-in switch and its phone.
+        let mut ap = Identities::default();
+        assert!(changes(&mut ap, ClueKind::CdpCapabilities, "bridge").is_empty());
+        assert!(changes(&mut ap, ClueKind::CdpPlatform, "cisco AIR-AP2802I-H-K9").is_empty());
+        assert!(changes(&mut ap, ClueKind::DhcpVendorClass, "Cisco AP c2800").is_empty());
+        assert!(changes(&mut ap, ClueKind::LldpCapabilities, "bridge,router").is_empty());
+        let mut phone = Identities::default();
+        assert!(changes(&mut phone, ClueKind::LldpCapabilities, "bridge,telephone").is_empty());
+        assert!(changes(&mut phone, ClueKind::CdpCapabilities, "station,telephone").is_empty());
+        assert!(
+            changes(&mut phone, ClueKind::DhcpVendorClass, "Cisco Systems, Inc. IP Phone CP-7841")
+                .is_empty()
+        );
+        // The phone's MAC turning up on a switch is a change.
+        let found = changes(&mut phone, ClueKind::StpBridgeId, "32768/00:1b:21:00:00:04");
+        assert_eq!(names(&found), [("iot", "switch")]);
     }
 }

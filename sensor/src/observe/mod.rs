@@ -60,8 +60,10 @@ impl Observer {
         }
     }
 
-    /// Turns the reading of clues (DHCP options, names, SYN signatures)
-    /// off or on: the benchmark measures what fingerprinting costs.
+    /// Turns the reading of clues (DHCP options, names, SYN signatures,
+    /// LLDP/CDP, SSDP) off or on: the benchmark measures what
+    /// fingerprinting costs. Off, the detections that read clues (routing
+    /// announced in LLDP/CDP/UPnP, a changed OS or class) go quiet too.
     pub fn set_fingerprinting(&mut self, on: bool) {
         self.app.fingerprinting = on;
     }
