@@ -94,6 +94,10 @@ pub enum Command {
         /// Capture files, read as one stream in packet-time order.
         #[arg(required = true, value_name = "CAPTURE")]
         captures: Vec<PathBuf>,
+        /// Also name each SYN with the labels of a p0f 3 database (e.g.
+        /// /etc/p0f/p0f.fp from Debian's p0f package), as clue tcp.p0f.
+        #[arg(long, value_name = "P0F_FP")]
+        p0f: Option<PathBuf>,
         /// Skip the detectors (the replay benchmark measures what they
         /// cost); never for real use: no alert is raised.
         #[arg(long, hide = true)]

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use clap::Parser;
+use gapwatch_rules::p0f::P0fDb;
 use gapwatch_rules::{Lang, MacAddr, Policy};
 use gapwatch_sensor::record::{self, audit, query};
 use gapwatch_sensor::replay::{self, FileOutcome, ReplayConfig, ReplaySummary};
@@ -41,9 +42,10 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let lang = cli.lang;
     match cli.command {
-        Command::Replay { policy, db, jsonl, captures, no_detection, no_fingerprints } => {
+        Command::Replay { policy, db, jsonl, captures, p0f, no_detection, no_fingerprints } => {
+            let p0f = p0f.map(|path| load_p0f(lang, &path)).transpose()?;
             let stages = (!no_detection, !no_fingerprints);
-            cmd_replay(lang, policy.as_deref(), &db, jsonl, captures, stages)
+            cmd_replay(lang, policy.as_deref(), &db, jsonl, captures, p0f, stages)
         }
         Command::Demo { db, speed, print, officer } => {
             let dashboard =
@@ -115,6 +117,7 @@ fn cmd_replay(
     db: &Path,
     jsonl: Option<PathBuf>,
     captures: Vec<PathBuf>,
+    p0f: Option<Arc<P0fDb>>,
     (detection, fingerprints): (bool, bool),
 ) -> Result<ExitCode, AppError> {
     let policy = match policy {
@@ -151,10 +154,21 @@ fn cmd_replay(
         pace: None,
         detection,
         fingerprints,
+        p0f,
     };
     let summary = replay_with_progress(cfg)?;
     report_replay(&summary, lang);
     Ok(if summary.had_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+/// Loads the p0f database given with `--p0f`.
+fn load_p0f(lang: Lang, path: &Path) -> Result<Arc<P0fDb>, AppError> {
+    P0fDb::load(path).map(Arc::new).map_err(|e| {
+        AppError::Usage(match lang {
+            Lang::Zh => format!("无法使用 p0f 指纹库 {e}：请检查该文件（p0f 3 的 p0f.fp 格式），或去掉 --p0f"),
+            Lang::En => format!("cannot use the p0f database {e}: check the file (p0f 3's p0f.fp format), or leave out --p0f"),
+        })
+    })
 }
 
 /// Loads a policy for a run, printing each of its warnings as one line on
@@ -311,6 +325,7 @@ fn cmd_demo(lang: Lang, db: &Path) -> Result<ExitCode, AppError> {
         pace: None,
         detection: true,
         fingerprints: true,
+        p0f: None,
     })?;
     report_replay(&summary, lang);
     let conn = record::open_read_only(db)?;
@@ -361,6 +376,7 @@ fn cmd_demo_dashboard(
         pace: Some(speed),
         detection: true,
         fingerprints: true,
+        p0f: None,
     };
     let replaying = std::thread::spawn(move || replay::replay(cfg, |_, _| {}));
     // The dashboard opens once the replay has created the database.

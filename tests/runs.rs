@@ -29,6 +29,7 @@ fn a_stopped_replay_records_what_it_read_and_is_not_replayed_again() {
         pace: None,
         detection: true,
         fingerprints: true,
+        p0f: None,
     };
     let summary = library::replay(cfg, |_, _| {}).unwrap();
     let FileOutcome::Stopped { packets, error } = &summary.files[0].1 else {
@@ -187,4 +188,52 @@ fn the_benchmarks_fingerprint_switch_keeps_alerts_and_drops_clues() {
     };
     assert!(named(&with) > 10);
     assert_eq!(named(&without), 0);
+}
+
+#[test]
+fn a_p0f_database_names_syns_beside_gapwatchs_own_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fp = tmp.path().join("p0f.fp");
+    // The generator's Windows SYN, in p0f 3's notation.
+    std::fs::write(
+        &fp,
+        "[tcp:request]\nlabel = s:win:Windows:10 (generated)\n\
+         sig = *:128:0:*:mss*44,8:mss,nop,ws,nop,nop,sok:df,id+:0\n",
+    )
+    .unwrap();
+    let db = tmp.path().join("gw.db");
+    let dir = scenario("fingerprint-steady");
+    let (capture, policy) = (dir.join("capture.pcap"), dir.join("policy.toml"));
+    let args =
+        [&["replay", "--p0f"][..], &[fp.to_str().unwrap(), "--db", db.to_str().unwrap()]].concat();
+    ok(gapwatch(
+        [&args[..], &["--policy", policy.to_str().unwrap(), capture.to_str().unwrap()]].concat(),
+    ));
+    let clues = list_with(&db, "device", &["a4:11:94:26:b8:24"]);
+    let p0f: Vec<&str> = clues["clues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "tcp.p0f")
+        .filter_map(|c| c["value"].as_str())
+        .collect();
+    assert_eq!(p0f, ["Windows 10 (generated)"], "{clues}");
+
+    // A broken database stops the run before anything is read, naming
+    // the file and the line.
+    std::fs::write(&fp, "[tcp:request]\nlabel = s:win:Windows:10\nsig = *:128:0\n").unwrap();
+    let o = gapwatch([
+        "replay",
+        "--p0f",
+        fp.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        capture.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("p0f.fp:3") && err.contains("8 fields") && !err.contains("panicked"),
+        "{err}"
+    );
 }

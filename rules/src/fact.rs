@@ -383,6 +383,9 @@ pub enum ClueKind {
     TcpSynAck,
     /// The stack family its SYN or SYN+ACK matches (`tcp-stacks.tsv`).
     TcpStack,
+    /// The label its SYN or SYN+ACK matches in a p0f database the user
+    /// gave (`gapwatch replay --p0f`).
+    TcpP0f,
     /// The `User-Agent` of its HTTP requests.
     HttpUserAgent,
     /// The identification line of its SSH client or server.
@@ -432,7 +435,7 @@ pub enum ClueKind {
 
 impl ClueKind {
     /// Every kind.
-    pub const ALL: [ClueKind; 34] = [
+    pub const ALL: [ClueKind; 35] = [
         ClueKind::DhcpHostName,
         ClueKind::DhcpFqdn,
         ClueKind::DhcpVendorClass,
@@ -445,6 +448,7 @@ impl ClueKind {
         ClueKind::TcpSyn,
         ClueKind::TcpSynAck,
         ClueKind::TcpStack,
+        ClueKind::TcpP0f,
         ClueKind::HttpUserAgent,
         ClueKind::SshBanner,
         ClueKind::TlsJa3,
@@ -484,6 +488,7 @@ impl ClueKind {
             ClueKind::TcpSyn => "tcp.syn",
             ClueKind::TcpSynAck => "tcp.synack",
             ClueKind::TcpStack => "tcp.stack",
+            ClueKind::TcpP0f => "tcp.p0f",
             ClueKind::HttpUserAgent => "http.user_agent",
             ClueKind::SshBanner => "ssh.banner",
             ClueKind::TlsJa3 => "tls.ja3",

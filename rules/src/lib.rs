@@ -13,6 +13,7 @@ pub mod engine;
 pub mod fact;
 pub mod lang;
 pub mod net;
+pub mod p0f;
 pub mod policy;
 pub mod probe;
 pub mod stack;

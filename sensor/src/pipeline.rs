@@ -94,6 +94,11 @@ impl Pipeline {
         self.observer.set_fingerprinting(on);
     }
 
+    /// Names SYNs with the labels of a p0f database too.
+    pub fn set_p0f(&mut self, db: std::sync::Arc<gapwatch_rules::p0f::P0fDb>) {
+        self.observer.set_p0f(db);
+    }
+
     /// The observation tables.
     pub fn observer(&self) -> &Observer {
         &self.observer

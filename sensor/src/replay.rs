@@ -52,6 +52,8 @@ pub struct ReplayConfig {
     /// Read what devices say about themselves (always, but for the
     /// benchmark that measures what it costs).
     pub fingerprints: bool,
+    /// A p0f database to name SYNs with, besides gapwatch's own table.
+    pub p0f: Option<Arc<gapwatch_rules::p0f::P0fDb>>,
 }
 
 /// Holds a replay back to a multiple of packet time.
@@ -279,6 +281,9 @@ pub fn replay(
         let mut pipeline = Pipeline::new(cfg.policy);
         pipeline.set_detection(cfg.detection);
         pipeline.set_fingerprinting(cfg.fingerprints);
+        if let Some(db) = &cfg.p0f {
+            pipeline.set_p0f(db.clone());
+        }
         let mut merged = MergedSource::new(sources);
         let mut read = 0u64;
         // MergedSource keeps file errors aside: next_frame itself never fails.

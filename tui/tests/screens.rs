@@ -50,6 +50,7 @@ fn fill(db: &Path) {
         pace: None,
         detection: true,
         fingerprints: true,
+        p0f: None,
     };
     replay(cfg, |_, _| {}).unwrap();
 }
@@ -198,6 +199,7 @@ fn a_dashboard_reading_never_blocks_the_writer() {
         pace: None,
         detection: true,
         fingerprints: true,
+        p0f: None,
     };
     let summary = replay(cfg, |_, _| {}).expect("the writer is never blocked by a reader");
     assert!(!summary.had_errors());

@@ -8,8 +8,10 @@
 //! positive answers, never the questions it asks about others.
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use gapwatch_rules::fact::{Clue, ClueKind};
+use gapwatch_rules::p0f::P0fDb;
 use gapwatch_rules::{Fact, MacAddr, Timestamp};
 use rustc_hash::FxHasher;
 
@@ -38,6 +40,8 @@ pub enum ClueSource {
 #[derive(Default)]
 pub struct Clues {
     seen: Reported,
+    /// A p0f database to name SYNs with, when the user gave one.
+    pub(super) p0f: Option<Arc<P0fDb>>,
     name: dns::Name,
     target: dns::Name,
 }
@@ -200,6 +204,14 @@ impl Clues {
         {
             let value = stack.family.to_owned();
             facts.push(Fact::Clue(Clue { mac, kind: ClueKind::TcpStack, value, ts: seg_ts }));
+        }
+        let p0f = self.p0f.clone();
+        if let Some(label) =
+            p0f.as_deref().and_then(|db| db.classify(&sig, kind == ClueKind::TcpSynAck))
+            && self.first_time(mac, ClueKind::TcpP0f, label.as_bytes())
+        {
+            let value = label.to_owned();
+            facts.push(Fact::Clue(Clue { mac, kind: ClueKind::TcpP0f, value, ts: seg_ts }));
         }
     }
 

@@ -68,6 +68,11 @@ impl Observer {
         self.app.fingerprinting = on;
     }
 
+    /// Names SYNs with the labels of a p0f database too (`tcp.p0f`).
+    pub fn set_p0f(&mut self, db: std::sync::Arc<gapwatch_rules::p0f::P0fDb>) {
+        self.app.clues.p0f = Some(db);
+    }
+
     /// The device table.
     pub fn devices(&self) -> &DeviceTable {
         &self.devices
