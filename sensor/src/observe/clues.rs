@@ -319,6 +319,35 @@ pub(super) fn printable(data: &[u8]) -> String {
     text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
 }
 
+/// Text built in place, at most [`MAX_CLUE_LEN`] bytes (the rest is cut):
+/// a clue's value is hashed before it is known to be new, and most are
+/// not.
+pub(super) struct Text {
+    buf: [u8; MAX_CLUE_LEN],
+    len: usize,
+}
+
+impl Text {
+    /// Empty text.
+    pub(super) fn new() -> Text {
+        Text { buf: [0; MAX_CLUE_LEN], len: 0 }
+    }
+
+    /// The bytes written.
+    pub(super) fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl std::fmt::Write for Text {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let n = s.len().min(MAX_CLUE_LEN - self.len);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,34 +380,5 @@ mod tests {
         assert_eq!(service_type("_sub._printer._tcp.local"), Some("_sub._printer._tcp"));
         assert_eq!(service_type("_x.local"), None);
         assert_eq!(service_type("Kitchen._airplay._tcp.local"), None, "an instance");
-    }
-}
-
-/// Text built in place, at most [`MAX_CLUE_LEN`] bytes (the rest is cut):
-/// a clue's value is hashed before it is known to be new, and most are
-/// not.
-pub(super) struct Text {
-    buf: [u8; MAX_CLUE_LEN],
-    len: usize,
-}
-
-impl Text {
-    /// Empty text.
-    pub(super) fn new() -> Text {
-        Text { buf: [0; MAX_CLUE_LEN], len: 0 }
-    }
-
-    /// The bytes written.
-    pub(super) fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-}
-
-impl std::fmt::Write for Text {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let n = s.len().min(MAX_CLUE_LEN - self.len);
-        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.len += n;
-        Ok(())
     }
 }
