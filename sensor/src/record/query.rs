@@ -6,7 +6,7 @@
 
 use std::net::IpAddr;
 
-use gapwatch_rules::classify::classify;
+use gapwatch_rules::classify::{Classification, classify};
 use gapwatch_rules::fact::ClueKind;
 use gapwatch_rules::{Alert, MacAddr, Severity, Subject, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -75,17 +75,6 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
     )?;
     let mut addrs =
         conn.prepare("SELECT ip FROM addresses WHERE mac = ?1 ORDER BY first_seen, ip")?;
-    let mut all_clues = conn.prepare("SELECT kind, value FROM clues WHERE mac = ?1")?;
-    let host_name_kinds: Vec<String> = ClueKind::ALL
-        .iter()
-        .filter(|k| k.is_host_name())
-        .map(|k| format!("'{}'", k.as_str()))
-        .collect();
-    let mut names = conn.prepare(&format!(
-        "SELECT value FROM clues WHERE mac = ?1 AND kind IN ({})
-         ORDER BY first_seen, kind, value",
-        host_name_kinds.join(", ")
-    ))?;
     let rows = stmt.query_map([], |r| {
         let mac: String = r.get(0)?;
         let parsed: MacAddr = mac.parse().unwrap_or_default();
@@ -123,21 +112,13 @@ pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceInfo>> {
                 _ => d.ipv4.push(ip),
             }
         }
-        for name in names.query_map(params![d.mac], |r| r.get::<_, String>(0))? {
-            let name = name?;
-            if !d.hostnames.contains(&name) {
-                d.hostnames.push(name);
-            }
-        }
-        let said: Vec<(String, String)> = all_clues
-            .query_map(params![d.mac], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let c = classify(said.iter().map(|(k, v)| (k.as_str(), v.as_str())), d.vendor.as_deref());
-        d.os = c.os.map(str::to_owned);
-        d.class = c.class.map(str::to_owned);
-        d.confidence = c.confidence;
-        d.classified_by_zh = c.reasons.iter().map(|r| r.0.to_owned()).collect();
-        d.classified_by = c.reasons.iter().map(|r| r.1.to_owned()).collect();
+        let who = identity(conn, &d.mac, d.vendor.as_deref())?;
+        d.hostnames = who.hostnames;
+        d.os = who.classification.os.map(str::to_owned);
+        d.class = who.classification.class.map(str::to_owned);
+        d.confidence = who.classification.confidence;
+        d.classified_by_zh = who.classification.reasons.iter().map(|r| r.0.to_owned()).collect();
+        d.classified_by = who.classification.reasons.iter().map(|r| r.1.to_owned()).collect();
         out.push(d);
     }
     Ok(out)
@@ -154,6 +135,36 @@ pub struct ClueInfo {
     pub first_seen: String,
     /// Last reported.
     pub last_seen: String,
+}
+
+/// What one device is, as its clues say.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// Host names it gave itself, first first.
+    pub hostnames: Vec<String>,
+    /// OS, class, confidence and reasons (`rules/data/classify.tsv`).
+    pub classification: Classification,
+}
+
+/// What the device `mac` (whose registry vendor is `vendor`) is: its host
+/// names and its classification.
+pub fn identity(conn: &Connection, mac: &str, vendor: Option<&str>) -> rusqlite::Result<Identity> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, value FROM clues WHERE mac = ?1 ORDER BY first_seen, kind, value",
+    )?;
+    let said: Vec<(String, String)> = stmt
+        .query_map(params![mac], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let is_host_name =
+        |kind: &str| ClueKind::ALL.iter().any(|k| k.is_host_name() && k.as_str() == kind);
+    let mut hostnames: Vec<String> = Vec::new();
+    for (kind, value) in &said {
+        if is_host_name(kind) && !hostnames.contains(value) {
+            hostnames.push(value.clone());
+        }
+    }
+    let classification = classify(said.iter().map(|(k, v)| (k.as_str(), v.as_str())), vendor);
+    Ok(Identity { hostnames, classification })
 }
 
 /// Everything `mac` said about itself, by kind, then first seen.

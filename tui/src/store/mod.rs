@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use gapwatch_rules::{Lang, Timestamp};
-use gapwatch_sensor::record::{self, RecordError};
+use gapwatch_sensor::record::{self, RecordError, query};
 use jiff::tz::TimeZone;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -297,6 +297,12 @@ impl Store {
                 device_line,
             )
             .optional()
+    }
+
+    /// What device `mac` (of registry vendor `vendor`) is, as its clues
+    /// say: host names, OS, class.
+    pub fn identity(&self, mac: &str, vendor: Option<&str>) -> rusqlite::Result<query::Identity> {
+        query::identity(&self.conn, mac, vendor)
     }
 
     /// The latest alerts about device `mac`, open or not.

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use super::wrap::{fit, labeled};
 use super::{Screen, human_bytes, kind_title, severity_label, severity_style};
+use gapwatch_rules::classify::class_label;
 use gapwatch_rules::policy::role_label;
 
 use crate::app::App;
@@ -120,6 +121,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
                 format!("{} — {}", screen.times.long(d.first_seen), screen.times.long(d.last_seen)),
             ),
             (lang.pick("流量：", "Traffic: "), human_bytes(d.bytes)),
+            (lang.pick("主机名：", "Host names: "), hostnames(screen, lang)),
+            (lang.pick("识别为：", "Looks like: "), looks_like(screen, lang)),
         ];
         for (k, v) in fields {
             lines.extend(labeled(k, &v, width, bold));
@@ -141,6 +144,32 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
             .block(Block::new().borders(Borders::ALL).title(lang.pick(" 详情 ", " Detail "))),
         detail,
     );
+}
+
+/// The host names the selected device gave itself.
+fn hostnames(screen: &Screen, lang: Lang) -> String {
+    match screen.device_identity.as_ref().map(|i| &i.hostnames) {
+        Some(names) if !names.is_empty() => names.join(", "),
+        _ => lang.pick("（无）", "(none)").into(),
+    }
+}
+
+/// What the selected device's clues say it is, how sure, and the strongest
+/// reasons: `工作站 · Windows（90%，依据 …）`.
+fn looks_like(screen: &Screen, lang: Lang) -> String {
+    let Some(c) = screen.device_identity.as_ref().map(|i| &i.classification) else {
+        return String::new();
+    };
+    let what: Vec<&str> =
+        [c.class.map(|k| class_label(k, lang)), c.os].into_iter().flatten().collect();
+    if what.is_empty() {
+        return lang.pick("未知（线索不足）", "unknown (too few clues)").into();
+    }
+    let why: Vec<&str> = c.reasons.iter().take(3).map(|r| lang.pick(r.0, r.1)).collect();
+    match lang {
+        Lang::Zh => format!("{}（{}%，依据：{}）", what.join(" · "), c.confidence, why.join("；")),
+        Lang::En => format!("{} ({}%, because {})", what.join(" · "), c.confidence, why.join("; ")),
+    }
 }
 
 /// A MAC with the locally administered bit set (a virtual NIC, or a

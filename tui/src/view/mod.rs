@@ -40,6 +40,8 @@ pub struct Screen {
     pub devices_offset: u64,
     /// The selected device's latest alerts.
     pub device_alerts: Vec<AlertLine>,
+    /// What the selected device is, as its clues say.
+    pub device_identity: Option<gapwatch_sensor::record::query::Identity>,
     /// Flows of the hour shown, and that hour.
     pub flows: Vec<FlowLine>,
     /// The addresses that moved the most in that hour.
@@ -129,6 +131,7 @@ pub fn fetch(store: &Store, app: &mut App, size: Rect) -> rusqlite::Result<Scree
             app.rows = s.devices.total;
             if let Some(d) = s.devices.rows.get((app.device_selected - s.devices_offset) as usize) {
                 s.device_alerts = store.device_alerts(&d.mac, app.lang, 20)?;
+                s.device_identity = Some(store.identity(&d.mac, d.vendor.as_deref())?);
             }
         }
         Tab::Flows => {
