@@ -1,7 +1,7 @@
 //! Hand-written encoders for the application payloads etherparse has no
 //! builder for: DNS / mDNS / LLMNR, DHCP (BOOTP), NetBIOS name service,
-//! SSDP, LLDP, spanning tree BPDUs, the SMB2 header and a PJL print-job
-//! header.
+//! SSDP, LLDP, CDP, spanning tree BPDUs, a TLS ClientHello, the SMB2 header
+//! and a PJL print-job header.
 //!
 //! Each returns the bytes that go after the UDP/TCP header (or after the
 //! Ethernet header for LLDP and STP); [`crate::frames`] wraps them in
@@ -683,6 +683,86 @@ pub mod stp {
     }
 }
 
+/// TLS handshake records (RFC 8446).
+pub mod tls {
+    /// Cipher suites in a browser's order: TLS 1.3's three, then ECDHE
+    /// with AES-GCM and ChaCha20, then the old CBC and RSA ones.
+    const CIPHERS: [u16; 15] = [
+        0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014,
+        0x009c, 0x009d, 0x002f, 0x0035,
+    ];
+    /// Length a browser pads its ClientHello record to.
+    const PADDED_LEN: usize = 517;
+
+    fn ext(out: &mut Vec<u8>, kind: u16, data: &[u8]) {
+        out.extend_from_slice(&kind.to_be_bytes());
+        out.extend_from_slice(&(data.len() as u16).to_be_bytes());
+        out.extend_from_slice(data);
+    }
+
+    /// A list with a 2-byte length of `items` 2-byte values.
+    fn u16_list(items: &[u16]) -> Vec<u8> {
+        let mut out = ((items.len() * 2) as u16).to_be_bytes().to_vec();
+        items.iter().for_each(|i| out.extend_from_slice(&i.to_be_bytes()));
+        out
+    }
+
+    /// A TLS 1.3 ClientHello record as a current browser sends it, for
+    /// `server_name`, offering `alpn`, padded to 517 bytes; `random` fills
+    /// the random, the session id and the key share.
+    pub fn client_hello(server_name: &str, alpn: &[&str], random: [u8; 32]) -> Vec<u8> {
+        let mut exts = Vec::new();
+        let name = server_name.as_bytes();
+        let mut sni = ((name.len() + 3) as u16).to_be_bytes().to_vec();
+        sni.push(0);
+        sni.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        sni.extend_from_slice(name);
+        ext(&mut exts, 0x0000, &sni);
+        ext(&mut exts, 0x0017, &[]); // extended master secret
+        ext(&mut exts, 0xff01, &[0]); // renegotiation info
+        ext(&mut exts, 0x000a, &u16_list(&[0x001d, 0x0017, 0x0018])); // groups
+        ext(&mut exts, 0x000b, &[1, 0]); // point formats: uncompressed
+        ext(&mut exts, 0x0023, &[]); // session ticket
+        let mut protocols = Vec::new();
+        for p in alpn {
+            protocols.push(p.len() as u8);
+            protocols.extend_from_slice(p.as_bytes());
+        }
+        let mut alpn_ext = (protocols.len() as u16).to_be_bytes().to_vec();
+        alpn_ext.extend_from_slice(&protocols);
+        ext(&mut exts, 0x0010, &alpn_ext);
+        ext(&mut exts, 0x0005, &[1, 0, 0, 0, 0]); // status request (OCSP)
+        let sig_algs = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601];
+        ext(&mut exts, 0x000d, &u16_list(&sig_algs));
+        ext(&mut exts, 0x0012, &[]); // signed certificate timestamps
+        let mut share = vec![0, 36, 0x00, 0x1d, 0, 32]; // x25519
+        share.extend_from_slice(&random);
+        ext(&mut exts, 0x0033, &share);
+        ext(&mut exts, 0x002d, &[1, 1]); // PSK with (EC)DHE
+        ext(&mut exts, 0x002b, &[4, 0x03, 0x04, 0x03, 0x03]); // TLS 1.3, 1.2
+
+        let mut body = vec![0x03, 0x03];
+        body.extend_from_slice(&random);
+        body.push(32);
+        body.extend_from_slice(&random);
+        body.extend_from_slice(&u16_list(&CIPHERS));
+        body.extend_from_slice(&[1, 0]); // no compression
+        // Record (5) + handshake header (4) + body + extensions length (2)
+        // + extensions + padding's own header (4).
+        let fixed = 5 + 4 + body.len() + 2 + exts.len() + 4;
+        ext(&mut exts, 0x0015, &vec![0; PADDED_LEN.saturating_sub(fixed)]);
+        body.extend_from_slice(&(exts.len() as u16).to_be_bytes());
+        body.extend_from_slice(&exts);
+
+        let mut out = vec![0x16, 0x03, 0x01];
+        out.extend_from_slice(&((body.len() + 4) as u16).to_be_bytes());
+        out.push(1); // ClientHello
+        out.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+        out.extend_from_slice(&body);
+        out
+    }
+}
+
 /// SMB2 message headers (MS-SMB2), for the start of each message of a
 /// file copy.
 pub mod smb2 {
@@ -894,6 +974,18 @@ mod tests {
         assert_eq!(&b[236..240], &dhcp::MAGIC_COOKIE);
         assert_eq!(&b[240..243], &[53, 1, 1]);
         assert_eq!(m.message_type(), Some(1));
+    }
+
+    #[test]
+    fn a_client_hello_is_padded_to_517_bytes_with_consistent_lengths() {
+        let hello = tls::client_hello("www.example.com", &["h2", "http/1.1"], [7; 32]);
+        assert_eq!(hello.len(), 517);
+        assert_eq!(&hello[..3], &[0x16, 0x03, 0x01]);
+        assert_eq!(usize::from(u16::from_be_bytes([hello[3], hello[4]])), 517 - 5);
+        let body_len = u32::from_be_bytes([0, hello[6], hello[7], hello[8]]) as usize;
+        assert_eq!(body_len, 517 - 9);
+        let name_at = hello.windows(15).position(|w| w == b"www.example.com");
+        assert!(name_at.is_some());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::site::{Asset, Dev, Trace, local, ms, policy_toml, us};
 use super::small::{SNAPLEN, fs, read_plan, switch};
 use super::{ExpectedAlert, Scenario};
 use crate::frames::{self, Ends, Os, Tcp, TcpPeer};
-use crate::payload::dns;
+use crate::payload::{dns, tls};
 use crate::rng::Rng;
 
 /// `offlan-reply`: the core switch routes to the internet — answers come
@@ -41,7 +41,9 @@ pub fn offlan_reply() -> Scenario {
     let far = TcpPeer { mac: sw.mac, ip: web.into(), port: 443, os: Os::Linux };
     let mut https = Tcp::new(ws.peer(rng.ephemeral_port()), far, syn_at, rng.next_u64());
     let syn_ack_at = https.connect(&mut tr.recs);
-    https.send(&mut tr.recs, true, 517, &[0x16, 0x03, 0x01, 0x02, 0x00, 0x01]);
+    let random: [u8; 32] = std::array::from_fn(|_| rng.next_u16() as u8);
+    let hello = tls::client_hello("www.baidu.com", &["h2", "http/1.1"], random);
+    https.send(&mut tr.recs, true, hello.len(), &hello);
     https.wait_ms(40);
     https.send(&mut tr.recs, false, 2800, &[0x16, 0x03, 0x03, 0x00, 0x7a, 0x02]);
     https.wait_ms(200);

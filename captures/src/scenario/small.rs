@@ -7,7 +7,7 @@ use super::acts::{self, SmbPlan};
 use super::site::{Asset, Dev, Trace, local, ms, policy_toml, us};
 use super::{ExpectedAlert, Scenario};
 use crate::frames::{self, Ends, Os, Tcp, TcpPeer};
-use crate::payload::{dhcp, dns, lldp};
+use crate::payload::{dhcp, dns, lldp, tls};
 use crate::rng::Rng;
 
 /// Snaplen of the small scenarios: whole frames.
@@ -426,7 +426,9 @@ pub fn inventory() -> Scenario {
     let mut https = Tcp::new(host.peer(rng.ephemeral_port()), far, syn_at, rng.next_u64())
         .with_rate(50_000_000);
     let syn_ack_at = https.connect(&mut tr.recs);
-    https.send(&mut tr.recs, true, 517, &[0x16, 0x03, 0x01, 0x02, 0x00, 0x01]);
+    let random: [u8; 32] = std::array::from_fn(|_| rng.next_u16() as u8);
+    let hello = tls::client_hello("example.com", &["h2", "http/1.1"], random);
+    https.send(&mut tr.recs, true, hello.len(), &hello);
     https.wait_ms(95);
     https.send(&mut tr.recs, false, 4100, &[0x16, 0x03, 0x03, 0x00, 0x7a, 0x02]);
     https.wait_ms(3);
