@@ -12,7 +12,7 @@
 use etherparse::EtherType;
 use gapwatch_rules::MacAddr;
 
-use super::{DecodeError, Decoded, Net, Transport, ether, truncated};
+use super::{DecodeError, Decoded, Net, Transport, ether, ethernet, truncated};
 
 /// The CAPWAP data channel's port.
 pub const DATA_PORT: u16 = 5247;
@@ -50,26 +50,14 @@ pub fn inner<'a>(outer: &Decoded<'a>, snapped: bool) -> Option<(Decoded<'a>, u64
     };
     match (native, wbid) {
         (true, WBID_IEEE80211) => wlan_data(&mut d, frame, snapped),
-        (false, _) => ethernet(&mut d, frame, snapped),
+        (false, _) => {
+            if !ethernet(&mut d, frame, snapped) {
+                d.error = truncated(DecodeError::TunnelTruncated, snapped);
+            }
+        }
         _ => return None,
     }
     Some((d, frame.len() as u64))
-}
-
-/// An 802.3 frame, as on the wire.
-fn ethernet<'a>(d: &mut Decoded<'a>, frame: &'a [u8], snapped: bool) {
-    let Some((macs, rest)) = frame.split_first_chunk::<12>() else {
-        d.error = truncated(DecodeError::TunnelTruncated, snapped);
-        return;
-    };
-    let Some((&ether_type, payload)) = rest.split_first_chunk::<2>() else {
-        d.error = truncated(DecodeError::TunnelTruncated, snapped);
-        return;
-    };
-    let (dst, src) = macs.split_at(6);
-    d.dst_mac = dst.try_into().ok().map(MacAddr);
-    d.src_mac = src.try_into().ok().map(MacAddr);
-    ether(d, EtherType(u16::from_be_bytes(ether_type)), payload, snapped);
 }
 
 /// An 802.11 data frame: its source and destination by the To/From DS

@@ -343,14 +343,11 @@ pub fn decode<'a>(frame: &Frame<'a>) -> Decoded<'a> {
     let snapped = frame.is_snapped();
     let mut d = Decoded::empty(None);
     match frame.link {
-        LinkType::ETHERNET => match Ethernet2Slice::from_slice_without_fcs(data) {
-            Ok(eth) => {
-                d.src_mac = Some(MacAddr(eth.source()));
-                d.dst_mac = Some(MacAddr(eth.destination()));
-                ether(&mut d, eth.ether_type(), eth.payload_slice(), snapped);
+        LinkType::ETHERNET => {
+            if !ethernet(&mut d, data, snapped) {
+                d.error = Some(DecodeError::LinkTruncated);
             }
-            Err(_) => d.error = Some(DecodeError::LinkTruncated),
-        },
+        }
         LinkType::LINUX_SLL => match Sll::new_checked(data) {
             Ok(h) => {
                 d.src_mac = h.source_mac();
@@ -378,6 +375,18 @@ pub fn decode<'a>(frame: &Frame<'a>) -> Decoded<'a> {
         _ => d.error = Some(DecodeError::UnsupportedLink),
     }
     d
+}
+
+/// An Ethernet II or 802.3 frame: its addresses, then what follows them.
+/// False when the frame is shorter than its header (the caller names why).
+fn ethernet<'a>(d: &mut Decoded<'a>, frame: &'a [u8], snapped: bool) -> bool {
+    let Ok(eth) = Ethernet2Slice::from_slice_without_fcs(frame) else {
+        return false;
+    };
+    d.src_mac = Some(MacAddr(eth.source()));
+    d.dst_mac = Some(MacAddr(eth.destination()));
+    ether(d, eth.ether_type(), eth.payload_slice(), snapped);
+    true
 }
 
 /// `reason` for a layer cut short, unless the snap length cut it: then the
