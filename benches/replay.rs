@@ -9,7 +9,9 @@
 //! the project's own generator, warms the page cache, then measures:
 //! - `libpcap loop`: `pcap_next_ex` over the file through the `pcap` crate,
 //!   touching one byte per packet (the ceiling for any libpcap reader);
-//! - `gapwatch reader loop`: gapwatch's own reader alone, the same way;
+//! - `gapwatch reader loop`: gapwatch's own reader alone, the same way (it
+//!   reads ahead on a second thread, which copies each record once more:
+//!   alone it is bound by that thread, in a replay it frees the pipeline's);
 //! - `pipeline, no database`: read, decode, observe and detect in this
 //!   process, records discarded (what the database costs on top);
 //! - `gapwatch replay`: the release binary, capture → SQLite, as a user

@@ -1,7 +1,8 @@
 //! Reading pcap and pcapng files.
 //!
 //! Classic pcap, the hot path of most replays, is read by [`super::legacy`]
-//! directly; pcapng (sections, interfaces, block types) through
+//! directly, ahead of the pipeline on a thread of its own
+//! ([`super::ahead`]); pcapng (sections, interfaces, block types) through
 //! `pcap-parser`'s streaming reader over a fixed buffer. Both were measured
 //! against libpcap through the `pcap` crate in `benches/replay.rs` (see the
 //! issue note): both read faster, need no C library, and report the byte
@@ -16,6 +17,7 @@ use pcap_parser::pcapng::Block;
 use pcap_parser::traits::{PcapNGPacketBlock, PcapReaderIterator};
 use pcap_parser::{PcapBlockOwned, PcapError};
 
+use super::ahead::ReadAhead;
 use super::legacy::{self, LegacyReader};
 use super::{CaptureError, CaptureErrorKind, Frame, LinkType, Source};
 
@@ -57,9 +59,7 @@ pub enum FileSource {
 /// A classic pcap file.
 pub struct ClassicFile {
     path: PathBuf,
-    reader: LegacyReader<Input>,
-    current: Option<legacy::RecordAt>,
-    finished: bool,
+    reader: ReadAhead,
 }
 
 /// A pcapng file (or anything else `pcap-parser` reads).
@@ -132,8 +132,9 @@ impl FileSource {
         let input: Input = Box::new(std::io::Cursor::new(head).chain(reader));
         if classic {
             let reader = LegacyReader::new(input, INITIAL_BUFFER)
+                .and_then(|reader| ReadAhead::start(reader, MAX_BUFFER))
                 .map_err(|kind| CaptureError::new(&path, Some(0), kind))?;
-            let classic = ClassicFile { path, reader, current: None, finished: false };
+            let classic = ClassicFile { path, reader };
             return Ok(FileSource::Classic(classic));
         }
         let reader = match pcap_parser::create_reader(INITIAL_BUFFER, input) {
@@ -435,29 +436,17 @@ impl BlockFile {
 
 impl ClassicFile {
     fn current(&self) -> Option<Frame<'_>> {
-        let at = self.current?;
-        let data = self.reader.buffer().get(at.start..at.start + at.len).unwrap_or(&[]);
-        Some(Frame { ts: at.ts, link: self.reader.link(), data, orig_len: at.orig_len })
+        let link = self.reader.link();
+        let (ts, data, orig_len) = self.reader.current()?;
+        Some(Frame { ts, link, data, orig_len })
     }
 
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
-        self.current = None;
-        if self.finished {
-            return Ok(None);
-        }
-        match self.reader.next_record(MAX_BUFFER) {
-            Ok(Some(record)) => {
-                self.current = Some(record);
-                Ok(self.current())
-            }
-            Ok(None) => {
-                self.finished = true;
-                Ok(None)
-            }
-            Err((offset, kind)) => {
-                self.finished = true;
-                Err(CaptureError::new(&self.path, Some(offset), kind))
-            }
+        let link = self.reader.link();
+        match self.reader.next_record() {
+            Ok(Some((ts, data, orig_len))) => Ok(Some(Frame { ts, link, data, orig_len })),
+            Ok(None) => Ok(None),
+            Err((offset, kind)) => Err(CaptureError::new(&self.path, Some(offset), kind)),
         }
     }
 }

@@ -34,6 +34,9 @@ mod record {
     pub const LEN: usize = 16;
 }
 
+/// Byte length of a record header.
+pub const RECORD_HEADER_LEN: usize = record::LEN;
+
 const MAGIC_MICROS: u32 = 0xa1b2_c3d4;
 const MAGIC_NANOS: u32 = 0xa1b2_3c4d;
 

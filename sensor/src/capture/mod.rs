@@ -5,6 +5,7 @@
 //! the captured bytes, borrowed from the source's buffer until the next call
 //! (no copy, no allocation per frame).
 
+mod ahead;
 mod error;
 mod file;
 mod legacy;

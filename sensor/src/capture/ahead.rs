@@ -1,0 +1,438 @@
+//! Reading a classic capture ahead, on a thread of its own.
+//!
+//! A replay is bound by the one thread that decodes and observes; the
+//! kernel's copy of the file and the walk from record header to record
+//! header were a fifth of that thread's time. Here a reader thread does
+//! both into a few blocks, and the pipeline takes frames out of a full
+//! block while the reader fills the next. The blocks go round between the
+//! two threads and are made once, so steady reading allocates nothing; a
+//! mutex and a condition variable carry them (the standard channels
+//! allocate on a thread's first wait, which the allocation test would see).
+//!
+//! Every frame before an error or the end of the file is delivered before
+//! it, in file order, with the byte offset [`LegacyReader`] found.
+
+use std::collections::VecDeque;
+use std::io::Read;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use gapwatch_rules::Timestamp;
+
+use super::legacy::{LegacyReader, RECORD_HEADER_LEN, RecordAt};
+use super::{CaptureErrorKind, LinkType};
+
+/// Blocks going round: one being read, one being filled, two waiting.
+const BLOCKS: usize = 4;
+/// Frame bytes a block holds before it is handed over (a larger record
+/// still fits: its block grows for it).
+const BLOCK_BYTES: usize = 256 << 10;
+/// Records a block holds: 256 KiB of minimum-size Ethernet frames.
+const BLOCK_RECORDS: usize = 4096;
+
+/// Where one record's bytes are in its block, and its header's fields.
+#[derive(Clone, Copy, Debug)]
+struct Record {
+    start: u32,
+    len: u32,
+    orig_len: u32,
+    ts: Timestamp,
+}
+
+/// How the file ended, after the records of the block that carries it.
+#[derive(Debug)]
+enum End {
+    /// A clean end of file.
+    Eof,
+    /// A record cut short or unreadable at this byte offset.
+    Failed(u64, CaptureErrorKind),
+}
+
+/// Records and their bytes, copied out of the reader's buffer.
+#[derive(Debug)]
+struct Block {
+    data: Vec<u8>,
+    records: Vec<Record>,
+    end: Option<End>,
+}
+
+/// The blocks between the two threads.
+struct Queues {
+    /// Filled, in file order.
+    full: VecDeque<Block>,
+    /// Ready to be filled.
+    empty: VecDeque<Block>,
+    /// The pipeline side went away: the reader stops.
+    closed: bool,
+    /// The reader thread is gone: no more blocks will come.
+    done: bool,
+}
+
+struct Handoff {
+    queues: Mutex<Queues>,
+    changed: Condvar,
+}
+
+impl Handoff {
+    /// Queues with room for every block, so handing one over never
+    /// allocates; all but the reader's first block wait to be filled.
+    fn new() -> Handoff {
+        let mut empty = VecDeque::with_capacity(BLOCKS);
+        empty.extend((1..BLOCKS).map(|_| Block::new()));
+        let queues =
+            Queues { full: VecDeque::with_capacity(BLOCKS), empty, closed: false, done: false };
+        Handoff { queues: Mutex::new(queues), changed: Condvar::new() }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Queues> {
+        // A panic while holding the lock leaves plain queues behind.
+        self.queues.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits until `ready` holds, then runs `take` under the lock.
+    fn wait<T>(&self, ready: impl Fn(&Queues) -> bool, take: impl FnOnce(&mut Queues) -> T) -> T {
+        let mut q = self.lock();
+        while !ready(&q) {
+            q = self.changed.wait(q).unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        let out = take(&mut q);
+        drop(q);
+        self.changed.notify_all();
+        out
+    }
+
+    /// Sets a flag and wakes the other side.
+    fn mark(&self, flag: impl FnOnce(&mut Queues)) {
+        flag(&mut self.lock());
+        self.changed.notify_all();
+    }
+}
+
+/// A classic capture read ahead by a thread; see the module doc.
+pub struct ReadAhead {
+    link: LinkType,
+    handoff: Arc<Handoff>,
+    /// The block frames are taken from; `next` indexes its records.
+    block: Block,
+    next: usize,
+    /// File offset past the last record handed out.
+    offset: u64,
+    finished: bool,
+}
+
+/// A record's packet time, captured bytes and length on the wire.
+pub type RecordView<'a> = (Timestamp, &'a [u8], u32);
+
+impl ReadAhead {
+    /// Starts reading `reader` (past its file header) on a new thread, and
+    /// waits for the first block so that thread is running when this
+    /// returns. A record longer than `max_record` ends the file with an
+    /// error.
+    pub fn start<R: Read + Send + 'static>(
+        reader: LegacyReader<R>,
+        max_record: usize,
+    ) -> Result<ReadAhead, CaptureErrorKind> {
+        let link = reader.link();
+        let offset = reader.offset();
+        let handoff = Arc::new(Handoff::new());
+        let shared = Arc::clone(&handoff);
+        std::thread::Builder::new()
+            .name("gapwatch-read".into())
+            .spawn(move || {
+                // However the thread ends, the pipeline side stops waiting.
+                let _done = Done(&shared);
+                fill(reader, max_record, &shared);
+            })
+            .map_err(CaptureErrorKind::Io)?;
+        let mut ahead =
+            ReadAhead { link, handoff, block: Block::empty(), next: 0, offset, finished: false };
+        ahead.take_next_block();
+        Ok(ahead)
+    }
+
+    /// The link type of every record.
+    pub fn link(&self) -> LinkType {
+        self.link
+    }
+
+    /// File offset past the last record handed out.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// The next record; None at a clean end of file.
+    pub fn next_record(&mut self) -> Result<Option<RecordView<'_>>, (u64, CaptureErrorKind)> {
+        while self.next == self.block.records.len() {
+            if self.finished {
+                return Ok(None);
+            }
+            match self.block.end.take() {
+                Some(End::Eof) => {
+                    self.finished = true;
+                    return Ok(None);
+                }
+                Some(End::Failed(offset, kind)) => {
+                    self.finished = true;
+                    return Err((offset, kind));
+                }
+                None => self.take_next_block(),
+            }
+        }
+        self.next += 1;
+        let r = self.block.records[self.next - 1];
+        self.offset += (RECORD_HEADER_LEN + r.len as usize) as u64;
+        Ok(Some(self.view(r)))
+    }
+
+    /// The record handed out last, again.
+    pub fn current(&self) -> Option<RecordView<'_>> {
+        let r = *self.block.records.get(self.next.checked_sub(1)?)?;
+        Some(self.view(r))
+    }
+
+    fn view(&self, r: Record) -> RecordView<'_> {
+        let (start, len) = (r.start as usize, r.len as usize);
+        (r.ts, self.block.data.get(start..start + len).unwrap_or(&[]), r.orig_len)
+    }
+
+    /// Gives the spent block back and waits for the next full one.
+    fn take_next_block(&mut self) {
+        let spent = std::mem::replace(&mut self.block, Block::empty());
+        let next = self.handoff.wait(
+            |q| !q.full.is_empty() || q.done,
+            |q| {
+                if spent.data.capacity() > 0 {
+                    q.empty.push_back(spent);
+                }
+                q.full.pop_front()
+            },
+        );
+        // A reader thread that died without saying how the file ended
+        // leaves it cut short after what it delivered.
+        let failed = || Block {
+            end: Some(End::Failed(self.offset, CaptureErrorKind::Truncated)),
+            ..Block::empty()
+        };
+        self.block = next.unwrap_or_else(failed);
+        self.next = 0;
+    }
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.handoff.mark(|q| q.closed = true);
+    }
+}
+
+/// Marks the reader thread gone when it ends, however it ends.
+struct Done<'a>(&'a Handoff);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        self.0.mark(|q| q.done = true);
+    }
+}
+
+/// The reader thread: fills blocks until the file ends or fails, or the
+/// pipeline side goes away.
+fn fill<R: Read>(mut reader: LegacyReader<R>, max_record: usize, handoff: &Handoff) {
+    let mut block = Block::new();
+    // A record that did not fit its block; it stays valid in the reader's
+    // buffer until the next `next_record`.
+    let mut carried: Option<RecordAt> = None;
+    loop {
+        if let Some(at) = carried.take() {
+            block.push(&reader, at);
+        }
+        let end = loop {
+            match reader.next_record(max_record) {
+                Ok(Some(at)) if block.is_full_for(at.len) => {
+                    carried = Some(at);
+                    break None;
+                }
+                Ok(Some(at)) => block.push(&reader, at),
+                Ok(None) => break Some(End::Eof),
+                Err((offset, kind)) => break Some(End::Failed(offset, kind)),
+            }
+        };
+        let last = end.is_some();
+        block.end = end;
+        let full = std::mem::replace(&mut block, Block::empty());
+        let empty = handoff.wait(
+            |q| q.closed || last || !q.empty.is_empty(),
+            |q| {
+                if q.closed {
+                    return None;
+                }
+                q.full.push_back(full);
+                if last { None } else { q.empty.pop_front() }
+            },
+        );
+        let Some(empty) = empty else {
+            return;
+        };
+        block = empty;
+        block.clear();
+    }
+}
+
+impl Block {
+    fn new() -> Block {
+        Block {
+            data: Vec::with_capacity(BLOCK_BYTES),
+            records: Vec::with_capacity(BLOCK_RECORDS),
+            end: None,
+        }
+    }
+
+    /// True when a record of `len` bytes should start the next block.
+    fn is_full_for(&self, len: usize) -> bool {
+        let bytes = !self.records.is_empty() && self.data.len() + len > BLOCK_BYTES;
+        bytes || self.records.len() == BLOCK_RECORDS
+    }
+
+    /// A placeholder that owns no memory.
+    fn empty() -> Block {
+        Block { data: Vec::new(), records: Vec::new(), end: None }
+    }
+
+    fn clear(&mut self) {
+        self.data.clear();
+        self.records.clear();
+        self.end = None;
+    }
+
+    /// Copies the record `at` out of `reader`'s buffer.
+    fn push<R: Read>(&mut self, reader: &LegacyReader<R>, at: RecordAt) {
+        let bytes = reader.buffer().get(at.start..at.start + at.len).unwrap_or(&[]);
+        let start = self.data.len() as u32;
+        self.data.extend_from_slice(bytes);
+        self.records.push(Record {
+            start,
+            len: bytes.len() as u32,
+            orig_len: at.orig_len,
+            ts: at.ts,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// A little-endian microsecond capture of `lens` records; record `i`
+    /// is stamped `i` µs and filled with `i as u8`.
+    fn capture(lens: &[usize]) -> Vec<u8> {
+        let mut out = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        out.extend([0; 8]);
+        out.extend(u32::MAX.to_le_bytes());
+        out.extend(1u32.to_le_bytes());
+        for (i, &len) in lens.iter().enumerate() {
+            out.extend(0u32.to_le_bytes());
+            out.extend((i as u32).to_le_bytes());
+            out.extend((len as u32).to_le_bytes());
+            out.extend((len as u32 + 4).to_le_bytes());
+            out.extend(std::iter::repeat_n(i as u8, len));
+        }
+        out
+    }
+
+    fn start(bytes: Vec<u8>) -> ReadAhead {
+        let reader = LegacyReader::new(std::io::Cursor::new(bytes), 1 << 16).unwrap();
+        ReadAhead::start(reader, 16 << 20).unwrap()
+    }
+
+    /// Lengths that fill many blocks, by bytes and by count, with one
+    /// record larger than a block.
+    fn lengths() -> Vec<usize> {
+        let mut lens: Vec<usize> = (0..3 * BLOCK_RECORDS).map(|i| 14 + i % 97).collect();
+        lens.extend((0..1500).map(|i| 60 + (i * 37) % 1455));
+        lens.push(BLOCK_BYTES + 1000);
+        lens.extend([0, 1, 60]);
+        lens
+    }
+
+    #[test]
+    fn delivers_every_record_across_blocks_in_file_order() {
+        let lens = lengths();
+        let mut ahead = start(capture(&lens));
+        let mut offset = 24u64;
+        for (i, &len) in lens.iter().enumerate() {
+            let (ts, data, orig_len) = ahead.next_record().unwrap().unwrap();
+            assert_eq!(ts, Timestamp::from_nanos(i as i64 * 1000));
+            assert_eq!((data.len(), orig_len), (len, len as u32 + 4), "record {i}");
+            assert!(data.iter().all(|&b| b == i as u8), "record {i} bytes");
+            offset += 16 + len as u64;
+            assert_eq!(ahead.offset(), offset);
+            assert_eq!(ahead.current().unwrap().1.len(), len);
+        }
+        assert!(ahead.next_record().unwrap().is_none());
+        assert!(ahead.next_record().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_cut_far_into_the_file_comes_after_every_whole_record() {
+        let lens = lengths();
+        let mut bytes = capture(&lens);
+        let whole = lens.len() - 4;
+        let cut_at = 24 + lens[..whole].iter().map(|l| 16 + *l as u64).sum::<u64>();
+        bytes.truncate(cut_at as usize + 16 + 10);
+        let mut ahead = start(bytes);
+        for _ in 0..whole {
+            ahead.next_record().unwrap().unwrap();
+        }
+        let (offset, kind) = ahead.next_record().unwrap_err();
+        assert_eq!(offset, cut_at);
+        assert!(matches!(kind, CaptureErrorKind::Truncated), "{kind:?}");
+        assert!(ahead.next_record().unwrap().is_none(), "finished after the error");
+    }
+
+    #[test]
+    fn an_absurd_length_in_a_later_block_is_refused_with_its_offset() {
+        let lens = lengths();
+        let mut bytes = capture(&lens);
+        let bad = 2 * BLOCK_RECORDS;
+        let at = 24 + lens[..bad].iter().map(|l| 16 + *l as u64).sum::<u64>() as usize;
+        bytes[at + 8..at + 12].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut ahead = start(bytes);
+        for _ in 0..bad {
+            ahead.next_record().unwrap().unwrap();
+        }
+        let (offset, kind) = ahead.next_record().unwrap_err();
+        assert_eq!(offset, at as u64);
+        assert!(matches!(kind, CaptureErrorKind::RecordTooLarge(_)), "{kind:?}");
+    }
+
+    /// Tells when the reader thread let go of its input.
+    struct Watched(std::io::Cursor<Vec<u8>>, Arc<AtomicBool>);
+
+    impl Read for Watched {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.0.read(buf)
+        }
+    }
+
+    impl Drop for Watched {
+        fn drop(&mut self) {
+            self.1.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn the_reader_thread_stops_when_the_source_is_dropped_mid_file() {
+        let dropped = Arc::new(AtomicBool::new(false));
+        let input = Watched(std::io::Cursor::new(capture(&lengths())), Arc::clone(&dropped));
+        let reader = LegacyReader::new(input, 1 << 16).unwrap();
+        let mut ahead = ReadAhead::start(reader, 16 << 20).unwrap();
+        ahead.next_record().unwrap().unwrap();
+        drop(ahead);
+        // Waits for the event, not for a time: the thread wakes on close.
+        for _ in 0..1000 {
+            if dropped.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("the reader thread still holds its input");
+    }
+}
