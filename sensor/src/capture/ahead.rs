@@ -3,11 +3,13 @@
 //! A replay is bound by the one thread that decodes and observes; the
 //! kernel's copy of the file and the walk from record header to record
 //! header were a fifth of that thread's time. Here a reader thread does
-//! both into a few blocks, and the pipeline takes frames out of a full
-//! block while the reader fills the next. The blocks go round between the
-//! two threads and are made once, so steady reading allocates nothing; a
-//! mutex and a condition variable carry them (the standard channels
-//! allocate on a thread's first wait, which the allocation test would see).
+//! both: it reads into a block and finds the records in it, in place; the
+//! pipeline takes frames out of a full block while the reader fills the
+//! next. A record cut by a block's end moves to the next block (the only
+//! copy). The blocks go round between the two threads and are made once,
+//! so steady reading allocates nothing; a mutex and a condition variable
+//! carry them (the standard channels allocate on a thread's first wait,
+//! which the allocation test would see).
 //!
 //! Every frame before an error or the end of the file is delivered before
 //! it, in file order, with the byte offset [`LegacyReader`] found.
@@ -18,15 +20,13 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use gapwatch_rules::Timestamp;
 
-use super::legacy::{LegacyReader, RECORD_HEADER_LEN, RecordAt};
+use super::legacy::{InPlace, LegacyReader, RECORD_HEADER_LEN, RecordAt};
 use super::{CaptureErrorKind, LinkType};
 
-/// Blocks going round: one being read, one being filled, two waiting.
-const BLOCKS: usize = 4;
-/// Frame bytes a block holds before it is handed over (a larger record
-/// still fits: its block grows for it).
-const BLOCK_BYTES: usize = 256 << 10;
-/// Records a block holds: 256 KiB of minimum-size Ethernet frames.
+/// Blocks going round besides the reader's own: one being read, two
+/// waiting (each as large as the reader's buffer).
+const BLOCKS: usize = 3;
+/// Records a block holds at most: 256 KiB of minimum-size Ethernet frames.
 const BLOCK_RECORDS: usize = 4096;
 
 /// Where one record's bytes are in its block, and its header's fields.
@@ -47,7 +47,7 @@ enum End {
     Failed(u64, CaptureErrorKind),
 }
 
-/// Records and their bytes, copied out of the reader's buffer.
+/// A buffer the reader filled, and where its records are.
 #[derive(Debug)]
 struct Block {
     data: Vec<u8>,
@@ -74,12 +74,12 @@ struct Handoff {
 
 impl Handoff {
     /// Queues with room for every block, so handing one over never
-    /// allocates; all but the reader's first block wait to be filled.
-    fn new() -> Handoff {
-        let mut empty = VecDeque::with_capacity(BLOCKS);
-        empty.extend((1..BLOCKS).map(|_| Block::new()));
+    /// allocates; the blocks, of `bytes` each, wait to be filled.
+    fn new(bytes: usize) -> Handoff {
+        let mut empty = VecDeque::with_capacity(BLOCKS + 1);
+        empty.extend((0..BLOCKS).map(|_| Block::new(bytes)));
         let queues =
-            Queues { full: VecDeque::with_capacity(BLOCKS), empty, closed: false, done: false };
+            Queues { full: VecDeque::with_capacity(BLOCKS + 1), empty, closed: false, done: false };
         Handoff { queues: Mutex::new(queues), changed: Condvar::new() }
     }
 
@@ -133,7 +133,7 @@ impl ReadAhead {
     ) -> Result<ReadAhead, CaptureErrorKind> {
         let link = reader.link();
         let offset = reader.offset();
-        let handoff = Arc::new(Handoff::new());
+        let handoff = Arc::new(Handoff::new(reader.buffer().len()));
         let shared = Arc::clone(&handoff);
         std::thread::Builder::new()
             .name("gapwatch-read".into())
@@ -235,83 +235,56 @@ impl Drop for Done<'_> {
 /// The reader thread: fills blocks until the file ends or fails, or the
 /// pipeline side goes away.
 fn fill<R: Read>(mut reader: LegacyReader<R>, max_record: usize, handoff: &Handoff) {
-    let mut block = Block::new();
-    // A record that did not fit its block; it stays valid in the reader's
-    // buffer until the next `next_record`.
-    let mut carried: Option<RecordAt> = None;
+    let mut records = Vec::with_capacity(BLOCK_RECORDS);
     loop {
-        if let Some(at) = carried.take() {
-            block.push(&reader, at);
-        }
         let end = loop {
-            match reader.next_record(max_record) {
-                Ok(Some(at)) if block.is_full_for(at.len) => {
-                    carried = Some(at);
-                    break None;
+            match reader.next_in_place(max_record) {
+                Ok(InPlace::Record(at)) => {
+                    records.push(Record::from(at));
+                    if records.len() == BLOCK_RECORDS {
+                        break None;
+                    }
                 }
-                Ok(Some(at)) => block.push(&reader, at),
-                Ok(None) => break Some(End::Eof),
+                Ok(InPlace::BufferFull) => break None,
+                Ok(InPlace::End) => break Some(End::Eof),
                 Err((offset, kind)) => break Some(End::Failed(offset, kind)),
             }
         };
-        let last = end.is_some();
-        block.end = end;
-        let full = std::mem::replace(&mut block, Block::empty());
+        if end.is_some() {
+            let last = Block { data: reader.into_buffer(), records, end };
+            handoff.wait(|_| true, |q| q.full.push_back(last));
+            return;
+        }
         let empty = handoff.wait(
-            |q| q.closed || last || !q.empty.is_empty(),
-            |q| {
-                if q.closed {
-                    return None;
-                }
-                q.full.push_back(full);
-                if last { None } else { q.empty.pop_front() }
-            },
+            |q| q.closed || !q.empty.is_empty(),
+            |q| if q.closed { None } else { q.empty.pop_front() },
         );
         let Some(empty) = empty else {
             return;
         };
-        block = empty;
-        block.clear();
+        let data = reader.swap_buffer(empty.data);
+        let full = Block { data, records: std::mem::replace(&mut records, empty.records), end };
+        records.clear();
+        handoff.wait(|_| true, |q| q.full.push_back(full));
+    }
+}
+
+impl From<RecordAt> for Record {
+    fn from(at: RecordAt) -> Record {
+        // Both fit: a record is at most the reader's buffer, which is
+        // bounded by the largest record accepted (16 MiB).
+        Record { start: at.start as u32, len: at.len as u32, orig_len: at.orig_len, ts: at.ts }
     }
 }
 
 impl Block {
-    fn new() -> Block {
-        Block {
-            data: Vec::with_capacity(BLOCK_BYTES),
-            records: Vec::with_capacity(BLOCK_RECORDS),
-            end: None,
-        }
-    }
-
-    /// True when a record of `len` bytes should start the next block.
-    fn is_full_for(&self, len: usize) -> bool {
-        let bytes = !self.records.is_empty() && self.data.len() + len > BLOCK_BYTES;
-        bytes || self.records.len() == BLOCK_RECORDS
+    fn new(bytes: usize) -> Block {
+        Block { data: vec![0; bytes], records: Vec::with_capacity(BLOCK_RECORDS), end: None }
     }
 
     /// A placeholder that owns no memory.
     fn empty() -> Block {
         Block { data: Vec::new(), records: Vec::new(), end: None }
-    }
-
-    fn clear(&mut self) {
-        self.data.clear();
-        self.records.clear();
-        self.end = None;
-    }
-
-    /// Copies the record `at` out of `reader`'s buffer.
-    fn push<R: Read>(&mut self, reader: &LegacyReader<R>, at: RecordAt) {
-        let bytes = reader.buffer().get(at.start..at.start + at.len).unwrap_or(&[]);
-        let start = self.data.len() as u32;
-        self.data.extend_from_slice(bytes);
-        self.records.push(Record {
-            start,
-            len: bytes.len() as u32,
-            orig_len: at.orig_len,
-            ts: at.ts,
-        });
     }
 }
 
@@ -337,8 +310,11 @@ mod tests {
         out
     }
 
+    /// The reader's buffer, and so each block: small, for many blocks.
+    const BUFFER: usize = 1 << 16;
+
     fn start(bytes: Vec<u8>) -> ReadAhead {
-        let reader = LegacyReader::new(std::io::Cursor::new(bytes), 1 << 16).unwrap();
+        let reader = LegacyReader::new(std::io::Cursor::new(bytes), BUFFER).unwrap();
         ReadAhead::start(reader, 16 << 20).unwrap()
     }
 
@@ -347,7 +323,7 @@ mod tests {
     fn lengths() -> Vec<usize> {
         let mut lens: Vec<usize> = (0..3 * BLOCK_RECORDS).map(|i| 14 + i % 97).collect();
         lens.extend((0..1500).map(|i| 60 + (i * 37) % 1455));
-        lens.push(BLOCK_BYTES + 1000);
+        lens.push(BUFFER + 1000);
         lens.extend([0, 1, 60]);
         lens
     }
@@ -422,7 +398,7 @@ mod tests {
     fn the_reader_thread_stops_when_the_source_is_dropped_mid_file() {
         let dropped = Arc::new(AtomicBool::new(false));
         let input = Watched(std::io::Cursor::new(capture(&lengths())), Arc::clone(&dropped));
-        let reader = LegacyReader::new(input, 1 << 16).unwrap();
+        let reader = LegacyReader::new(input, BUFFER).unwrap();
         let mut ahead = ReadAhead::start(reader, 16 << 20).unwrap();
         ahead.next_record().unwrap().unwrap();
         drop(ahead);

@@ -23,6 +23,9 @@ use super::{CaptureError, CaptureErrorKind, Frame, LinkType, Source};
 
 /// Buffer the reader starts with: holds many records, so refills are rare.
 const INITIAL_BUFFER: usize = 1 << 20;
+/// The classic reader's buffer, and each of the blocks it reads ahead
+/// into: a few hundred frames each, a few of them in flight.
+const CLASSIC_BUFFER: usize = 256 << 10;
 /// Bytes read before choosing a reader.
 const HEAD_BYTES: usize = 64 << 10;
 /// The largest record accepted. A 256 KiB snap length is the largest any
@@ -131,7 +134,7 @@ impl FileSource {
         let classic = legacy::recognize(&head).is_some();
         let input: Input = Box::new(std::io::Cursor::new(head).chain(reader));
         if classic {
-            let reader = LegacyReader::new(input, INITIAL_BUFFER)
+            let reader = LegacyReader::new(input, CLASSIC_BUFFER)
                 .and_then(|reader| ReadAhead::start(reader, MAX_BUFFER))
                 .map_err(|kind| CaptureError::new(&path, Some(0), kind))?;
             let classic = ClassicFile { path, reader };

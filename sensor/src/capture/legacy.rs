@@ -121,17 +121,20 @@ impl<R: Read> LegacyReader<R> {
         &self.buf
     }
 
-    /// The next record, None at a clean end of file. `max_record` bounds
-    /// the captured length a record may claim.
-    pub fn next_record(
-        &mut self,
-        max_record: usize,
-    ) -> Result<Option<RecordAt>, (u64, CaptureErrorKind)> {
-        if !self.fill(record::LEN).map_err(|e| (self.offset, e))? {
-            return match self.end - self.start {
-                0 => Ok(None),
-                _ => Err((self.offset, CaptureErrorKind::Truncated)),
-            };
+    /// The next record, without moving any record handed out before it:
+    /// [`InPlace::BufferFull`] when the next one needs the buffer's bytes
+    /// moved, which [`LegacyReader::swap_buffer`] then does into another
+    /// buffer, leaving this one to whoever holds its records.
+    pub fn next_in_place(&mut self, max_record: usize) -> Result<InPlace, (u64, CaptureErrorKind)> {
+        match self.fill(record::LEN).map_err(|e| (self.offset, e))? {
+            Fill::Ready => {}
+            Fill::WouldMove => return Ok(InPlace::BufferFull),
+            Fill::Eof => {
+                return match self.end - self.start {
+                    0 => Ok(InPlace::End),
+                    _ => Err((self.offset, CaptureErrorKind::Truncated)),
+                };
+            }
         }
         let h = &self.buf[self.start..self.start + record::LEN];
         let caplen = u32_at(h, record::CAPLEN, self.big_endian) as usize;
@@ -142,8 +145,10 @@ impl<R: Read> LegacyReader<R> {
         let frac = u32_at(h, record::TS_FRAC, self.big_endian);
         let orig_len = u32_at(h, record::ORIGLEN, self.big_endian);
         let total = record::LEN + caplen;
-        if !self.fill(total).map_err(|e| (self.offset, e))? {
-            return Err((self.offset, CaptureErrorKind::Truncated));
+        match self.fill(total).map_err(|e| (self.offset, e))? {
+            Fill::Ready => {}
+            Fill::WouldMove => return Ok(InPlace::BufferFull),
+            Fill::Eof => return Err((self.offset, CaptureErrorKind::Truncated)),
         }
         let nanos = if self.nanos { i64::from(frac) } else { i64::from(frac) * 1000 };
         // A fraction past one second (a sloppy writer) carries into the seconds.
@@ -151,24 +156,41 @@ impl<R: Read> LegacyReader<R> {
         let at = RecordAt { start: self.start + record::LEN, len: caplen, ts, orig_len };
         self.start += total;
         self.offset += total as u64;
-        Ok(Some(at))
+        Ok(InPlace::Record(at))
     }
 
-    /// Makes `need` bytes available from `start`; false at end of file.
-    /// Records already handed out stay valid until this moves the buffer,
-    /// which only the next call does.
-    fn fill(&mut self, need: usize) -> Result<bool, CaptureErrorKind> {
+    /// The buffer, for the records handed out last; the reader is done.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.buf
+    }
+
+    /// Gives the buffer away in exchange for `other`, into which the unread
+    /// bytes move; the records handed out so far index the returned one.
+    pub fn swap_buffer(&mut self, mut other: Vec<u8>) -> Vec<u8> {
+        let unread = self.end - self.start;
+        if other.len() < self.buf.len() {
+            other.resize(self.buf.len(), 0);
+        }
+        other[..unread].copy_from_slice(&self.buf[self.start..self.end]);
+        let given = std::mem::replace(&mut self.buf, other);
+        (self.start, self.end) = (0, unread);
+        given
+    }
+
+    /// Makes `need` bytes available from `start`, never moving a record
+    /// handed out before it.
+    fn fill(&mut self, need: usize) -> Result<Fill, CaptureErrorKind> {
         while self.end - self.start < need {
             if self.eof {
-                return Ok(false);
+                return Ok(Fill::Eof);
             }
             if self.start + need > self.buf.len() {
-                self.buf.copy_within(self.start..self.end, 0);
-                self.end -= self.start;
-                self.start = 0;
-                if need > self.buf.len() {
-                    self.buf.resize(need, 0);
+                // Records before `start` would have to move.
+                if self.start > 0 {
+                    return Ok(Fill::WouldMove);
                 }
+                // One record larger than the buffer: it grows.
+                self.buf.resize(need, 0);
             }
             match self.input.read(&mut self.buf[self.end..]) {
                 Ok(0) => self.eof = true,
@@ -177,8 +199,25 @@ impl<R: Read> LegacyReader<R> {
                 Err(e) => return Err(CaptureErrorKind::Io(e)),
             }
         }
-        Ok(true)
+        Ok(Fill::Ready)
     }
+}
+
+/// What [`LegacyReader::next_in_place`] found.
+#[derive(Clone, Copy, Debug)]
+pub enum InPlace {
+    /// A record, in the current buffer.
+    Record(RecordAt),
+    /// The next record does not fit behind those handed out: swap buffers.
+    BufferFull,
+    /// A clean end of file.
+    End,
+}
+
+enum Fill {
+    Ready,
+    WouldMove,
+    Eof,
 }
 
 fn u32_at(bytes: &[u8], at: std::ops::Range<usize>, big_endian: bool) -> u32 {
@@ -209,17 +248,25 @@ mod tests {
         assert_eq!(recognize(&[0xd4, 0xc3]), None);
     }
 
+    fn record(r: &mut LegacyReader<&[u8]>, max: usize) -> Option<RecordAt> {
+        match r.next_in_place(max).unwrap() {
+            InPlace::Record(at) => Some(at),
+            InPlace::End => None,
+            InPlace::BufferFull => panic!("buffer full"),
+        }
+    }
+
     #[test]
     fn reads_a_golden_record() {
         let bytes: Vec<u8> = HEADER_LE.iter().chain(RECORD_LE.iter()).copied().collect();
         let mut r = LegacyReader::new(bytes.as_slice(), 64).unwrap();
         assert_eq!(r.link(), LinkType::ETHERNET);
-        let at = r.next_record(1 << 20).unwrap().unwrap();
+        let at = record(&mut r, 1 << 20).unwrap();
         assert_eq!(at.ts, Timestamp::from_parts(1, 500_000_000));
         assert_eq!((at.len, at.orig_len), (4, 60));
         assert_eq!(&r.buffer()[at.start..at.start + at.len], &[0xde, 0xad, 0xbe, 0xef]);
         assert_eq!(r.offset(), 44);
-        assert!(r.next_record(1 << 20).unwrap().is_none());
+        assert!(record(&mut r, 1 << 20).is_none());
     }
 
     #[test]
@@ -230,10 +277,30 @@ mod tests {
         bytes.extend_from_slice(&1000u32.to_le_bytes());
         bytes.extend(std::iter::repeat_n(7u8, 1000));
         let mut r = LegacyReader::new(bytes.as_slice(), 64).unwrap();
-        assert_eq!(r.next_record(1 << 20).unwrap().unwrap().len, 1000);
+        assert_eq!(record(&mut r, 1 << 20).unwrap().len, 1000);
         let mut r = LegacyReader::new(bytes.as_slice(), 64).unwrap();
-        let (offset, kind) = r.next_record(999).unwrap_err();
+        let (offset, kind) = r.next_in_place(999).unwrap_err();
         assert_eq!(offset, 24);
         assert!(matches!(kind, CaptureErrorKind::RecordTooLarge(1000)));
+    }
+
+    #[test]
+    fn a_record_that_does_not_fit_behind_others_waits_for_a_new_buffer() {
+        let mut bytes = HEADER_LE.to_vec();
+        bytes.extend_from_slice(&RECORD_LE);
+        bytes.extend_from_slice(&RECORD_LE);
+        // Room for the first record (20 bytes) and part of the second.
+        let mut r = LegacyReader::new(bytes.as_slice(), 30).unwrap();
+        let first = record(&mut r, 1 << 20).unwrap();
+        assert!(matches!(r.next_in_place(1 << 20).unwrap(), InPlace::BufferFull));
+        let given = r.swap_buffer(vec![0; 30]);
+        assert_eq!(&given[first.start..first.start + 4], &[0xde, 0xad, 0xbe, 0xef]);
+        let second = record(&mut r, 1 << 20).unwrap();
+        assert_eq!(&r.buffer()[second.start..second.start + 4], &[0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(r.offset(), 24 + 2 * 20);
+        // Reading on, even to find the end, needs the buffer's space.
+        assert!(matches!(r.next_in_place(1 << 20).unwrap(), InPlace::BufferFull));
+        r.swap_buffer(given);
+        assert!(record(&mut r, 1 << 20).is_none());
     }
 }
