@@ -29,15 +29,6 @@ const BLOCKS: usize = 3;
 /// Records a block holds at most: 256 KiB of minimum-size Ethernet frames.
 const BLOCK_RECORDS: usize = 4096;
 
-/// Where one record's bytes are in its block, and its header's fields.
-#[derive(Clone, Copy, Debug)]
-struct Record {
-    start: u32,
-    len: u32,
-    orig_len: u32,
-    ts: Timestamp,
-}
-
 /// How the file ended, after the records of the block that carries it.
 #[derive(Debug)]
 enum End {
@@ -51,7 +42,8 @@ enum End {
 #[derive(Debug)]
 struct Block {
     data: Vec<u8>,
-    records: Vec<Record>,
+    /// Where the records are in `data`, as the reader found them.
+    records: Vec<RecordAt>,
     end: Option<End>,
 }
 
@@ -179,7 +171,7 @@ impl ReadAhead {
         }
         self.next += 1;
         let r = self.block.records[self.next - 1];
-        self.offset += (RECORD_HEADER_LEN + r.len as usize) as u64;
+        self.offset += (RECORD_HEADER_LEN + r.len) as u64;
         Ok(Some(self.view(r)))
     }
 
@@ -189,9 +181,8 @@ impl ReadAhead {
         Some(self.view(r))
     }
 
-    fn view(&self, r: Record) -> RecordView<'_> {
-        let (start, len) = (r.start as usize, r.len as usize);
-        (r.ts, self.block.data.get(start..start + len).unwrap_or(&[]), r.orig_len)
+    fn view(&self, r: RecordAt) -> RecordView<'_> {
+        (r.ts, self.block.data.get(r.start..r.start + r.len).unwrap_or(&[]), r.orig_len)
     }
 
     /// Gives the spent block back and waits for the next full one.
@@ -240,7 +231,7 @@ fn fill<R: Read>(mut reader: LegacyReader<R>, max_record: usize, handoff: &Hando
         let end = loop {
             match reader.next_in_place(max_record) {
                 Ok(InPlace::Record(at)) => {
-                    records.push(Record::from(at));
+                    records.push(at);
                     if records.len() == BLOCK_RECORDS {
                         break None;
                     }
@@ -266,14 +257,6 @@ fn fill<R: Read>(mut reader: LegacyReader<R>, max_record: usize, handoff: &Hando
         let full = Block { data, records: std::mem::replace(&mut records, empty.records), end };
         records.clear();
         handoff.wait(|_| true, |q| q.full.push_back(full));
-    }
-}
-
-impl From<RecordAt> for Record {
-    fn from(at: RecordAt) -> Record {
-        // Both fit: a record is at most the reader's buffer, which is
-        // bounded by the largest record accepted (16 MiB).
-        Record { start: at.start as u32, len: at.len as u32, orig_len: at.orig_len, ts: at.ts }
     }
 }
 

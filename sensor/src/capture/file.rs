@@ -21,7 +21,8 @@ use super::ahead::ReadAhead;
 use super::legacy::{self, LegacyReader};
 use super::{CaptureError, CaptureErrorKind, Frame, LinkType, Source};
 
-/// Buffer the reader starts with: holds many records, so refills are rare.
+/// Buffer the pcapng reader starts with: holds many blocks, so refills
+/// are rare.
 const INITIAL_BUFFER: usize = 1 << 20;
 /// The classic reader's buffer, and each of the blocks it reads ahead
 /// into: a few hundred frames each, a few of them in flight.
