@@ -8,6 +8,7 @@ pub mod audit;
 mod error;
 pub mod query;
 pub mod schema;
+mod volume;
 mod writer;
 
 use std::path::Path;

@@ -12,6 +12,7 @@ use gapwatch_rules::{AlertUpdate, MacAddr, Policy, Severity, Subject, Timestamp}
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rustc_hash::FxHashMap;
 
+use super::volume::VolumeInserts;
 use super::{RecordError, RecordErrorKind, query};
 use crate::observe::{Address, Device};
 
@@ -108,6 +109,16 @@ pub enum Record {
     Clue(gapwatch_rules::fact::Clue),
     /// The run is over.
     RunFinished(RunReport),
+}
+
+impl Record {
+    /// The volume this record carries, if it is one.
+    fn volume(&self) -> Option<&HourlyVolume> {
+        match self {
+            Record::Volume(v) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 /// Frames and bytes in one minute of packet time.
@@ -273,36 +284,48 @@ impl Writer {
             }
         }
         let mut rows = RowStatements::prepare(&tx)?;
-        for (i, record) in batches.iter().flatten().enumerate() {
-            match record {
-                Record::Device(d) if last_snapshot.get(&d.mac) != Some(&i) => {}
-                Record::Device(d) => write_device(&mut rows, d, &mut self.written)?,
-                Record::Volume(v) => {
-                    write_volume(&mut rows.insert_volume, v)?;
-                    add_to_ledger(&mut rows.add_ledger, &self.exports, v)?;
-                }
-                Record::Alert(a) => {
-                    let id = write_alert(&tx, a)?;
-                    if !touched.contains(&id) {
-                        touched.push(id);
+        let mut i = 0;
+        for batch in batches {
+            let mut rest = &batch[..];
+            while let Some(record) = rest.first() {
+                match record {
+                    // A run of volumes goes in together, many rows a statement.
+                    Record::Volume(_) => {
+                        let run = rest.iter().take_while(|r| matches!(r, Record::Volume(_)));
+                        let volumes: Vec<&HourlyVolume> = run.filter_map(Record::volume).collect();
+                        rows.volumes.write(volumes.iter().copied())?;
+                        for v in &volumes {
+                            add_to_ledger(&mut rows.add_ledger, &self.exports, v)?;
+                        }
+                        (i, rest) = (i + volumes.len(), &rest[volumes.len()..]);
+                        continue;
                     }
+                    Record::Device(d) if last_snapshot.get(&d.mac) != Some(&i) => {}
+                    Record::Device(d) => write_device(&mut rows, d, &mut self.written)?,
+                    Record::Alert(a) => {
+                        let id = write_alert(&tx, a)?;
+                        if !touched.contains(&id) {
+                            touched.push(id);
+                        }
+                    }
+                    Record::Traffic(t) => {
+                        rows.add_traffic.execute(params![
+                            ns(t.minute),
+                            t.packets as i64,
+                            t.bytes as i64
+                        ])?;
+                    }
+                    Record::Clue(c) => {
+                        rows.upsert_clue.execute(params![
+                            c.mac.text().as_str(),
+                            c.kind.as_str(),
+                            c.value,
+                            ns(c.ts)
+                        ])?;
+                    }
+                    Record::RunFinished(r) => write_run(&tx, self.run_id, r)?,
                 }
-                Record::Traffic(t) => {
-                    rows.add_traffic.execute(params![
-                        ns(t.minute),
-                        t.packets as i64,
-                        t.bytes as i64
-                    ])?;
-                }
-                Record::Clue(c) => {
-                    rows.upsert_clue.execute(params![
-                        c.mac.text().as_str(),
-                        c.kind.as_str(),
-                        c.value,
-                        ns(c.ts)
-                    ])?;
-                }
-                Record::RunFinished(r) => write_run(&tx, self.run_id, r)?,
+                (i, rest) = (i + 1, &rest[1..]);
             }
         }
         drop(rows);
@@ -344,7 +367,7 @@ fn ns(t: Timestamp) -> i64 {
 /// The statements a transaction runs per row, prepared once for it: a
 /// replay brings thousands of rows per transaction.
 struct RowStatements<'tx> {
-    insert_volume: rusqlite::CachedStatement<'tx>,
+    volumes: VolumeInserts<'tx>,
     upsert_device: rusqlite::CachedStatement<'tx>,
     upsert_address: rusqlite::CachedStatement<'tx>,
     add_traffic: rusqlite::CachedStatement<'tx>,
@@ -355,7 +378,7 @@ struct RowStatements<'tx> {
 impl<'tx> RowStatements<'tx> {
     fn prepare(tx: &'tx Transaction<'_>) -> rusqlite::Result<RowStatements<'tx>> {
         Ok(RowStatements {
-            insert_volume: tx.prepare_cached(INSERT_VOLUME)?,
+            volumes: VolumeInserts::prepare(tx)?,
             upsert_device: tx.prepare_cached(UPSERT_DEVICE)?,
             upsert_address: tx.prepare_cached(UPSERT_ADDRESS)?,
             add_traffic: tx.prepare_cached(ADD_TRAFFIC)?,
@@ -465,41 +488,8 @@ fn write_device(
 }
 
 /// The text of a MAC that may be absent: '' when the link has none.
-fn text_or_empty(mac: &Option<MacText>) -> &str {
+pub(super) fn text_or_empty(mac: &Option<MacText>) -> &str {
     mac.as_ref().map_or("", MacText::as_str)
-}
-
-/// Appends an hour of traffic between an initiator and a service.
-const INSERT_VOLUME: &str = "INSERT INTO flows (proto, orig_mac, orig_ip, resp_mac, resp_ip, resp_port, hour,
-    connections, first_seen, last_seen, orig_packets, orig_bytes, resp_packets, resp_bytes, tcp_flags)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
-
-/// Appends one [`HourlyVolume`] through a statement prepared from
-/// [`INSERT_VOLUME`] (once per transaction: an hour brings thousands).
-fn write_volume(
-    stmt: &mut rusqlite::CachedStatement<'_>,
-    v: &HourlyVolume,
-) -> rusqlite::Result<()> {
-    let (orig_mac, resp_mac) =
-        (v.initiator.mac.map(MacAddr::text), v.responder.mac.map(MacAddr::text));
-    stmt.execute(params![
-        v.proto,
-        text_or_empty(&orig_mac),
-        ip_text(v.initiator.ip).as_str(),
-        text_or_empty(&resp_mac),
-        ip_text(v.responder.ip).as_str(),
-        v.responder.port,
-        ns(v.hour),
-        v.connections as i64,
-        ns(v.first_seen),
-        ns(v.last_seen),
-        v.orig_packets as i64,
-        v.orig_bytes as i64,
-        v.resp_packets as i64,
-        v.resp_bytes as i64,
-        v.tcp_flags,
-    ])?;
-    Ok(())
 }
 
 /// The key that makes "one open alert per kind and subject" a unique index.
