@@ -14,6 +14,7 @@
 
 mod build;
 mod error;
+mod lan;
 mod raw;
 pub mod register;
 #[cfg(test)]
@@ -35,6 +36,7 @@ use rustc_hash::FxHashMap;
 use crate::Lang;
 use crate::net::MacAddr;
 use crate::time::Timestamp;
+use lan::LanSet;
 
 pub use error::{PolicyError, PolicyErrorKind};
 pub use warning::{MANY_PORTS, PolicyWarning, PolicyWarningKind};
@@ -68,6 +70,8 @@ pub const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
 pub struct Policy {
     origin: Option<String>,
     site: Site,
+    /// `site.lan`, ready for the test every frame makes.
+    lan: LanSet,
     time_zone: TimeZone,
     assets: Vec<Asset>,
     /// Index into `assets` by MAC: the register is consulted for every frame.
@@ -209,6 +213,7 @@ impl Policy {
     pub fn inventory() -> Policy {
         Policy {
             origin: None,
+            lan: LanSet::new(&inventory_lan()),
             site: Site {
                 name: String::new(),
                 timezone: DEFAULT_TIMEZONE.to_owned(),
@@ -256,7 +261,7 @@ impl Policy {
     /// True when `ip` is inside a declared `lan` network. An IPv4-mapped
     /// IPv6 address counts as the IPv4 address it carries.
     pub fn is_lan(&self, ip: IpAddr) -> bool {
-        lan_contains(&self.site.lan, ip)
+        self.lan.contains(ip)
     }
 
     /// The LAN networks.
@@ -332,8 +337,7 @@ impl Policy {
 /// True when `ip` (or the IPv4 address an IPv4-mapped `ip` carries) is in
 /// one of `lan`.
 fn lan_contains(lan: &[IpNet], ip: IpAddr) -> bool {
-    let ip = ip.to_canonical();
-    lan.iter().any(|net| net.contains(&ip))
+    LanSet::new(lan).contains(ip)
 }
 
 /// True when `name` equals `domain` or ends with `.domain`.

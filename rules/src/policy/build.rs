@@ -18,7 +18,7 @@ use super::values::{
 };
 use super::warning::{MANY_PORTS, PolicyWarning, PolicyWarningKind};
 use super::{
-    Asset, BUILTIN_ROLES, DEFAULT_TIMEZONE, Policy, Role, Site, Thresholds, WorkHours,
+    Asset, BUILTIN_ROLES, DEFAULT_TIMEZONE, LanSet, Policy, Role, Site, Thresholds, WorkHours,
     default_time_zone, lan_contains, resolve_time_zone,
 };
 use crate::net::MacAddr;
@@ -39,6 +39,7 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Policy, PolicyError> {
     warnings.sort_by_key(|w| (w.line, w.column));
     Ok(Policy {
         origin: Some(origin.to_owned()),
+        lan: LanSet::new(&site.lan),
         site,
         time_zone,
         assets,
