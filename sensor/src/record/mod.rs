@@ -184,6 +184,38 @@ mod tests {
         assert!(matches!(err.kind, RecordErrorKind::ForeignDatabase), "{err}");
     }
 
+    /// Batches held back to go with later ones are written when the run
+    /// finishes, and when the recorder is dropped without finishing.
+    #[test]
+    fn held_back_batches_are_written_at_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gw.db");
+        let policy = gapwatch_rules::Policy::inventory();
+        let minute = |m: i64, packets| {
+            let minute = gapwatch_rules::Timestamp::from_secs(m * 60);
+            Record::Traffic(MinuteTraffic { minute, packets, bytes: packets * 100 })
+        };
+        for finish in [true, false] {
+            let conn = open_read_write(&db).unwrap();
+            let mut recorder = Recorder::start(conn, &db, &policy, &[], None).unwrap();
+            for m in 0..5 {
+                recorder.send(vec![minute(m, 1), minute(m + 100, 2)]).unwrap();
+            }
+            if finish {
+                recorder.finish().unwrap();
+            }
+            drop(recorder);
+        }
+        let conn = open_read_only(&db).unwrap();
+        let (rows, packets): (i64, i64) = conn
+            .query_row("SELECT count(*), sum(packets) FROM traffic", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        // Ten minutes, each recorded by both runs.
+        assert_eq!((rows, packets), (10, 2 * 5 * 3));
+    }
+
     #[test]
     fn newer_schema_is_refused() {
         let dir = tempfile::tempdir().unwrap();

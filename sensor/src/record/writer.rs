@@ -21,6 +21,14 @@ use crate::observe::{Address, Device};
 const CHANNEL_DEPTH: usize = 16;
 /// At most this many queued batches share one transaction.
 const MAX_BATCHES_PER_TRANSACTION: usize = 256;
+/// Batches are held back and sent together at most this often, unless
+/// they carry an alert: a replay at full speed brings a batch per second
+/// of packet time, thousands per second of wall time, and a transaction
+/// and a wake-up of the writer each cost more than their rows. (This is
+/// the record's pace; detection never reads the clock.)
+const SEND_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
+/// Held-back records are sent once there are this many.
+const SEND_RECORDS: usize = 8192;
 
 /// A device's state in this run (cumulative since the run began).
 #[derive(Clone, Debug, PartialEq)]
@@ -137,6 +145,9 @@ pub struct Recorder {
     tx: Option<SyncSender<Vec<Record>>>,
     thread: Option<JoinHandle<Result<(), RecordError>>>,
     run_id: i64,
+    /// Records held back until the next send (see [`SEND_EVERY`]).
+    held: Vec<Record>,
+    sent_at: std::time::Instant,
 }
 
 impl Recorder {
@@ -183,7 +194,13 @@ impl Recorder {
             .name("gapwatch-writer".into())
             .spawn(move || writer.run(rx))
             .map_err(|e| RecordError::new(path, RecordErrorKind::Sqlite(e.to_string())))?;
-        Ok(Recorder { tx: Some(tx), thread: Some(thread), run_id })
+        Ok(Recorder {
+            tx: Some(tx),
+            thread: Some(thread),
+            run_id,
+            held: Vec::new(),
+            sent_at: std::time::Instant::now(),
+        })
     }
 
     /// The run's id.
@@ -191,15 +208,39 @@ impl Recorder {
         self.run_id
     }
 
-    /// Hands a batch to the writer (blocks while it is behind).
+    /// Hands a batch to the writer (blocks while it is behind). Batches
+    /// without an alert may wait up to [`SEND_EVERY`] to go with later ones.
     pub fn send(&mut self, batch: Vec<Record>) -> Result<(), RecordError> {
+        let urgent = batch.iter().any(|r| matches!(r, Record::Alert(_) | Record::RunFinished(_)));
+        if self.held.is_empty() {
+            self.held = batch;
+        } else {
+            self.held.extend(batch);
+        }
+        if urgent || self.held.len() >= SEND_RECORDS || self.sent_at.elapsed() >= SEND_EVERY {
+            return self.send_held();
+        }
+        Ok(())
+    }
+
+    fn send_held(&mut self) -> Result<(), RecordError> {
+        self.sent_at = std::time::Instant::now();
+        if self.held.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.held);
         let sent = self.tx.as_ref().map(|tx| tx.send(batch).is_ok()).unwrap_or(false);
         if sent { Ok(()) } else { Err(self.finish().err().unwrap_or_else(|| self.gone())) }
     }
 
-    /// Waits for every batch to be written.
+    /// Sends what was held back and waits for every batch to be written.
     pub fn finish(&mut self) -> Result<(), RecordError> {
-        drop(self.tx.take());
+        if let Some(tx) = self.tx.take()
+            && !self.held.is_empty()
+        {
+            // A writer that is gone says why when joined.
+            let _ = tx.send(std::mem::take(&mut self.held));
+        }
         match self.thread.take() {
             Some(t) => t.join().unwrap_or_else(|_| Err(self.gone())),
             None => Ok(()),
