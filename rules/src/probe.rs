@@ -8,6 +8,8 @@
 
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
+
 use crate::Lang;
 
 const TABLE: &str = include_str!("../data/probes.tsv");
@@ -29,6 +31,15 @@ static PROBES: LazyLock<Vec<Probe>> = LazyLock::new(|| {
             cols.next().is_none().then_some(probe)
         })
         .collect()
+});
+
+/// The table's lines by domain (the first line, for a domain listed twice).
+static BY_DOMAIN: LazyLock<FxHashMap<&'static str, usize>> = LazyLock::new(|| {
+    let mut by_domain = FxHashMap::default();
+    for (line, probe) in PROBES.iter().enumerate() {
+        by_domain.entry(probe.domain).or_insert(line);
+    }
+    by_domain
 });
 
 /// One entry of the table.
@@ -61,7 +72,18 @@ pub fn table() -> impl Iterator<Item = Probe> {
 /// dot ignored).
 pub fn lookup(name: &str) -> Option<Probe> {
     let name = name.strip_suffix('.').unwrap_or(name);
-    table().find(|p| crate::policy::in_domain(name, p.domain))
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return lookup_lowercase(&name.to_ascii_lowercase());
+    }
+    lookup_lowercase(name)
+}
+
+/// Every name asked for is looked up: the name and each domain above it
+/// are found in a map, not matched against each line in turn.
+fn lookup_lowercase(name: &str) -> Option<Probe> {
+    let above = name.match_indices('.').map(|(i, _)| &name[i + 1..]);
+    let line = std::iter::once(name).chain(above).filter_map(|d| BY_DOMAIN.get(d)).min()?;
+    PROBES.get(*line).copied()
 }
 
 #[cfg(test)]
@@ -80,6 +102,35 @@ mod tests {
             assert!(!p.who.is_empty() && !p.what_zh.is_empty() && !p.what_en.is_empty());
         }
         assert!(table().count() >= 30);
+    }
+
+    /// The map finds what matching each line in turn finds, the first
+    /// line that matches, for names at, below, beside and above each
+    /// domain, in any case.
+    #[test]
+    fn lookup_agrees_with_matching_each_line_in_turn() {
+        let scan = |name: &str| {
+            let name = name.strip_suffix('.').unwrap_or(name);
+            table().find(|p| crate::policy::in_domain(name, p.domain))
+        };
+        let mut names = vec![String::new(), ".".into(), "com".into(), "a..b".into()];
+        for p in table() {
+            let d = p.domain;
+            let parent = d.split_once('.').map_or("", |(_, rest)| rest);
+            names.extend([
+                d.to_owned(),
+                format!("{d}."),
+                format!("www.{d}"),
+                format!("a.b.{}", d.to_ascii_uppercase()),
+                format!("x{d}"),
+                format!("{d}.example"),
+                parent.to_owned(),
+            ]);
+        }
+        for name in &names {
+            assert_eq!(lookup(name), scan(name), "{name:?}");
+        }
+        assert!(names.iter().filter(|n| lookup(n).is_some()).count() > 3 * table().count());
     }
 
     #[test]
