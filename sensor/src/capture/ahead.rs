@@ -26,6 +26,9 @@ use super::{CaptureErrorKind, LinkType};
 /// Blocks going round besides the reader's own: one being read, two
 /// waiting (each as large as the reader's buffer).
 const BLOCKS: usize = 3;
+/// The sleeping reader is woken once this many blocks are free, and fills
+/// them in one go.
+const WAKE_READER_AT: usize = 2;
 /// Records a block holds at most: 256 KiB of minimum-size Ethernet frames.
 const BLOCK_RECORDS: usize = 4096;
 
@@ -57,11 +60,20 @@ struct Queues {
     closed: bool,
     /// The reader thread is gone: no more blocks will come.
     done: bool,
+    /// The reader sleeps until blocks are free to fill.
+    reader_waits: bool,
+    /// The pipeline sleeps until a block is full.
+    pipeline_waits: bool,
 }
 
+/// The queues and a condition variable for each side. A side is woken only
+/// when it sleeps and has something to do, and the reader only once
+/// [`WAKE_READER_AT`] blocks are free: each wake-up is a system call, and
+/// on a machine with few cores the woken thread takes the waker's core.
 struct Handoff {
     queues: Mutex<Queues>,
-    changed: Condvar,
+    for_reader: Condvar,
+    for_pipeline: Condvar,
 }
 
 impl Handoff {
@@ -70,9 +82,19 @@ impl Handoff {
     fn new(bytes: usize) -> Handoff {
         let mut empty = VecDeque::with_capacity(BLOCKS + 1);
         empty.extend((0..BLOCKS).map(|_| Block::new(bytes)));
-        let queues =
-            Queues { full: VecDeque::with_capacity(BLOCKS + 1), empty, closed: false, done: false };
-        Handoff { queues: Mutex::new(queues), changed: Condvar::new() }
+        let queues = Queues {
+            full: VecDeque::with_capacity(BLOCKS + 1),
+            empty,
+            closed: false,
+            done: false,
+            reader_waits: false,
+            pipeline_waits: false,
+        };
+        Handoff {
+            queues: Mutex::new(queues),
+            for_reader: Condvar::new(),
+            for_pipeline: Condvar::new(),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Queues> {
@@ -80,22 +102,59 @@ impl Handoff {
         self.queues.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Waits until `ready` holds, then runs `take` under the lock.
-    fn wait<T>(&self, ready: impl Fn(&Queues) -> bool, take: impl FnOnce(&mut Queues) -> T) -> T {
+    /// Pipeline side: gives `spent` back (if it holds memory) and waits for
+    /// the next full block; None once the reader is gone without one.
+    fn swap_for_full(&self, spent: Block) -> Option<Block> {
         let mut q = self.lock();
-        while !ready(&q) {
-            q = self.changed.wait(q).unwrap_or_else(|poisoned| poisoned.into_inner());
+        if spent.data.capacity() > 0 {
+            q.empty.push_back(spent);
+            if q.reader_waits && q.empty.len() >= WAKE_READER_AT {
+                self.for_reader.notify_one();
+            }
         }
-        let out = take(&mut q);
-        drop(q);
-        self.changed.notify_all();
-        out
+        while q.full.is_empty() && !q.done {
+            if q.reader_waits && !q.empty.is_empty() {
+                // Nothing to read: the reader must not wait for more.
+                self.for_reader.notify_one();
+            }
+            q.pipeline_waits = true;
+            q = self.for_pipeline.wait(q).unwrap_or_else(|poisoned| poisoned.into_inner());
+            q.pipeline_waits = false;
+        }
+        q.full.pop_front()
     }
 
-    /// Sets a flag and wakes the other side.
-    fn mark(&self, flag: impl FnOnce(&mut Queues)) {
-        flag(&mut self.lock());
-        self.changed.notify_all();
+    /// Reader side: hands over a full block.
+    fn deliver(&self, full: Block) {
+        let mut q = self.lock();
+        q.full.push_back(full);
+        if q.pipeline_waits {
+            self.for_pipeline.notify_one();
+        }
+    }
+
+    /// Reader side: waits for a block to fill; None once the pipeline side
+    /// is gone.
+    fn take_empty(&self) -> Option<Block> {
+        let mut q = self.lock();
+        while q.empty.is_empty() && !q.closed {
+            q.reader_waits = true;
+            q = self.for_reader.wait(q).unwrap_or_else(|poisoned| poisoned.into_inner());
+            q.reader_waits = false;
+        }
+        if q.closed { None } else { q.empty.pop_front() }
+    }
+
+    /// The pipeline side is gone: the reader stops.
+    fn close(&self) {
+        self.lock().closed = true;
+        self.for_reader.notify_one();
+    }
+
+    /// The reader is gone: the pipeline takes what is left and stops.
+    fn finish(&self) {
+        self.lock().done = true;
+        self.for_pipeline.notify_one();
     }
 }
 
@@ -188,15 +247,7 @@ impl ReadAhead {
     /// Gives the spent block back and waits for the next full one.
     fn take_next_block(&mut self) {
         let spent = std::mem::replace(&mut self.block, Block::empty());
-        let next = self.handoff.wait(
-            |q| !q.full.is_empty() || q.done,
-            |q| {
-                if spent.data.capacity() > 0 {
-                    q.empty.push_back(spent);
-                }
-                q.full.pop_front()
-            },
-        );
+        let next = self.handoff.swap_for_full(spent);
         // A reader thread that died without saying how the file ended
         // leaves it cut short after what it delivered.
         let failed = || Block {
@@ -210,7 +261,7 @@ impl ReadAhead {
 
 impl Drop for ReadAhead {
     fn drop(&mut self) {
-        self.handoff.mark(|q| q.closed = true);
+        self.handoff.close();
     }
 }
 
@@ -219,7 +270,7 @@ struct Done<'a>(&'a Handoff);
 
 impl Drop for Done<'_> {
     fn drop(&mut self) {
-        self.0.mark(|q| q.done = true);
+        self.0.finish();
     }
 }
 
@@ -243,20 +294,17 @@ fn fill<R: Read>(mut reader: LegacyReader<R>, max_record: usize, handoff: &Hando
         };
         if end.is_some() {
             let last = Block { data: reader.into_buffer(), records, end };
-            handoff.wait(|_| true, |q| q.full.push_back(last));
+            handoff.deliver(last);
             return;
         }
-        let empty = handoff.wait(
-            |q| q.closed || !q.empty.is_empty(),
-            |q| if q.closed { None } else { q.empty.pop_front() },
-        );
+        let empty = handoff.take_empty();
         let Some(empty) = empty else {
             return;
         };
         let data = reader.swap_buffer(empty.data);
         let full = Block { data, records: std::mem::replace(&mut records, empty.records), end };
         records.clear();
-        handoff.wait(|_| true, |q| q.full.push_back(full));
+        handoff.deliver(full);
     }
 }
 
