@@ -4,6 +4,7 @@
 //! one transaction (WAL, so readers such as the dashboard never block it).
 //! Readers open their own read-only connection through [`open_read_only`].
 
+mod alert_rows;
 pub mod audit;
 mod error;
 pub mod query;
