@@ -9,9 +9,11 @@
 
 use std::net::IpAddr;
 
-use gapwatch_rules::fact::{Endpoint, FlowEnd, FlowStart, FlowSummary, HourlyVolume};
+use gapwatch_rules::fact::{Endpoint, FlowEnd, FlowStart, FlowSummary};
 use gapwatch_rules::{Fact, Timestamp};
 use rustc_hash::FxHashMap;
+
+use super::volumes::{HourCounters, Volumes};
 
 /// TCP flows end after this many seconds without a packet.
 pub const TCP_IDLE_SECS: i64 = 300;
@@ -62,23 +64,6 @@ impl FlowKey {
         FlowKey { proto: p.proto, lo, hi }
     }
 }
-
-/// What a flow did in the current hour, folded into [`HourlyVolume`]s.
-#[derive(Clone, Copy, Default)]
-struct HourCounters {
-    orig_packets: u64,
-    orig_bytes: u64,
-    resp_packets: u64,
-    resp_bytes: u64,
-    /// The flow began in this hour.
-    started: bool,
-    first: Option<Timestamp>,
-    last: Timestamp,
-    tcp_flags: u8,
-}
-
-/// An initiator (any port) and a service: what hourly volumes are kept by.
-type VolumeKey = (u8, Endpoint, Endpoint);
 
 struct FlowEntry {
     summary: FlowSummary,
@@ -173,7 +158,7 @@ impl FlowEntry {
 #[derive(Default)]
 pub struct FlowTable {
     flows: FxHashMap<FlowKey, FlowEntry>,
-    volumes: FxHashMap<VolumeKey, HourlyVolume>,
+    volumes: Volumes,
     hour: Option<Timestamp>,
     next_sweep: Option<Timestamp>,
 }
@@ -265,7 +250,7 @@ impl FlowTable {
     }
 
     fn end(
-        volumes: &mut FxHashMap<VolumeKey, HourlyVolume>,
+        volumes: &mut Volumes,
         hour: Option<Timestamp>,
         mut entry: FlowEntry,
         end: FlowEnd,
@@ -277,48 +262,23 @@ impl FlowTable {
     }
 
     /// The hour is over: every live flow's counters join the hour's
-    /// volumes, which are reported. Their order is the table's, fixed by
-    /// the input (FxHash has no random seed): a replay is repeatable.
+    /// volumes, which are reported in the order their pairs first appeared.
     fn roll_hour(&mut self, facts: &mut Vec<Fact>) {
         for entry in self.flows.values_mut() {
             fold_hour(&mut self.volumes, self.hour, entry);
         }
-        facts.extend(self.volumes.drain().map(|(_, v)| Fact::HourlyVolume(v)));
+        facts.extend(self.volumes.drain().map(Fact::HourlyVolume));
     }
 }
 
 /// Adds what `entry` did this hour to its initiator–service volume.
-fn fold_hour(
-    volumes: &mut FxHashMap<VolumeKey, HourlyVolume>,
-    hour: Option<Timestamp>,
-    entry: &mut FlowEntry,
-) {
+fn fold_hour(volumes: &mut Volumes, hour: Option<Timestamp>, entry: &mut FlowEntry) {
     let h = std::mem::take(&mut entry.hour);
     let Some(first) = h.first else {
         return;
     };
     let s = &entry.summary.start;
     let initiator = Endpoint { port: 0, ..s.initiator };
-    let v = volumes.entry((s.proto, initiator, s.responder)).or_insert(HourlyVolume {
-        proto: s.proto,
-        initiator,
-        responder: s.responder,
-        hour: hour.unwrap_or_else(|| first.hour_start()),
-        connections: 0,
-        first_seen: first,
-        last_seen: h.last,
-        orig_packets: 0,
-        orig_bytes: 0,
-        resp_packets: 0,
-        resp_bytes: 0,
-        tcp_flags: 0,
-    });
-    v.connections += u64::from(h.started);
-    v.first_seen = v.first_seen.min(first);
-    v.last_seen = v.last_seen.max(h.last);
-    v.orig_packets += h.orig_packets;
-    v.orig_bytes += h.orig_bytes;
-    v.resp_packets += h.resp_packets;
-    v.resp_bytes += h.resp_bytes;
-    v.tcp_flags |= h.tcp_flags;
+    let hour = hour.unwrap_or_else(|| first.hour_start());
+    volumes.add((s.proto, initiator, s.responder), hour, first, &h);
 }

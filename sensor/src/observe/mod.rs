@@ -15,6 +15,7 @@ pub mod discovery;
 pub mod flow;
 pub mod gateway;
 pub mod identity;
+mod volumes;
 
 use std::net::IpAddr;
 

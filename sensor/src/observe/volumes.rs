@@ -1,0 +1,184 @@
+//! The current hour's volumes, one per initiator and service.
+//!
+//! Every flow that ends is folded into its pair's volume, hundreds of
+//! thousands an hour in a busy replay, and an hour holds tens of thousands
+//! of pairs. Kept as a hash map of whole volumes (some 180 bytes a slot),
+//! the table outgrew the core's cache and each fold missed it several
+//! times. Here the hash table holds only the index of a volume (four bytes
+//! a slot); the volumes lie in a vector in the order their pairs first
+//! appeared, which is also the order they are reported in.
+
+use gapwatch_rules::Timestamp;
+use gapwatch_rules::fact::{Endpoint, HourlyVolume};
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
+
+/// An initiator (any port) and a service: what volumes are kept by.
+pub(super) type VolumeKey = (u8, Endpoint, Endpoint);
+
+/// What a flow did in the current hour, folded into its pair's volume.
+#[derive(Clone, Copy, Default)]
+pub(super) struct HourCounters {
+    /// Packets initiator → responder.
+    pub orig_packets: u64,
+    /// Bytes on the wire initiator → responder.
+    pub orig_bytes: u64,
+    /// Packets responder → initiator.
+    pub resp_packets: u64,
+    /// Bytes on the wire responder → initiator.
+    pub resp_bytes: u64,
+    /// The flow began in this hour.
+    pub started: bool,
+    /// First packet counted in this hour (none: nothing to fold).
+    pub first: Option<Timestamp>,
+    /// Last packet counted in this hour.
+    pub last: Timestamp,
+    /// TCP flags seen either way (OR).
+    pub tcp_flags: u8,
+}
+
+/// The volumes of one hour; see the module doc.
+#[derive(Default)]
+pub(super) struct Volumes {
+    slots: HashTable<u32>,
+    volumes: Vec<HourlyVolume>,
+}
+
+fn key_of(v: &HourlyVolume) -> VolumeKey {
+    (v.proto, v.initiator, v.responder)
+}
+
+fn hash(key: &VolumeKey) -> u64 {
+    use std::hash::BuildHasher;
+    FxBuildHasher.hash_one(key)
+}
+
+impl Volumes {
+    /// Adds what a flow did in the hour (`part`, which begins at `first`)
+    /// to the volume of `key` in the hour starting at `hour`.
+    pub(super) fn add(
+        &mut self,
+        key: VolumeKey,
+        hour: Timestamp,
+        first: Timestamp,
+        part: &HourCounters,
+    ) {
+        let h = hash(&key);
+        let volumes = &mut self.volumes;
+        let found = self.slots.find(h, |&i| key_of(&volumes[i as usize]) == key);
+        let i = match found {
+            Some(&i) => i as usize,
+            None => {
+                let (proto, initiator, responder) = key;
+                volumes.push(HourlyVolume {
+                    proto,
+                    initiator,
+                    responder,
+                    hour,
+                    connections: 0,
+                    first_seen: first,
+                    last_seen: part.last,
+                    orig_packets: 0,
+                    orig_bytes: 0,
+                    resp_packets: 0,
+                    resp_bytes: 0,
+                    tcp_flags: 0,
+                });
+                let i = volumes.len() - 1;
+                self.slots.insert_unique(h, i as u32, |&j| hash(&key_of(&volumes[j as usize])));
+                i
+            }
+        };
+        let v = &mut volumes[i];
+        v.connections += u64::from(part.started);
+        v.first_seen = v.first_seen.min(first);
+        v.last_seen = v.last_seen.max(part.last);
+        v.orig_packets += part.orig_packets;
+        v.orig_bytes += part.orig_bytes;
+        v.resp_packets += part.resp_packets;
+        v.resp_bytes += part.resp_bytes;
+        v.tcp_flags |= part.tcp_flags;
+    }
+
+    /// The hour's volumes, in the order their pairs first appeared; the
+    /// table is empty after.
+    pub(super) fn drain(&mut self) -> std::vec::Drain<'_, HourlyVolume> {
+        self.slots.clear();
+        self.volumes.drain(..)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::IpAddr;
+
+    use gapwatch_rules::MacAddr;
+
+    use super::*;
+
+    fn endpoint(n: u32, port: u16) -> Endpoint {
+        let mac = (!n.is_multiple_of(4)).then_some(MacAddr([2, 0, 0, 0, (n >> 8) as u8, n as u8]));
+        let ip = if n.is_multiple_of(2) {
+            IpAddr::from([10, 0, (n >> 8) as u8, n as u8])
+        } else {
+            IpAddr::from([0xfd00, 0, 0, 0, 0, 0, 0, n as u16])
+        };
+        Endpoint { mac, ip, port }
+    }
+
+    /// Thousands of parts over a few hundred pairs (the table grows many
+    /// times) add up per pair, and come out in the order their pairs
+    /// first appeared; the next hour starts empty.
+    #[test]
+    fn parts_add_up_per_pair_in_order_of_first_appearance() {
+        let hour = Timestamp::from_secs(7200);
+        let mut volumes = Volumes::default();
+        let mut parts: Vec<(VolumeKey, HourCounters)> = Vec::new();
+        for i in 0..5000u32 {
+            // A pseudo-random pair out of 300, and a part of it.
+            let pair = i.wrapping_mul(2_654_435_761) % 300;
+            let proto = if pair.is_multiple_of(3) { 17 } else { 6 };
+            let key = (proto, endpoint(pair, 0), endpoint(pair + 1000, 443));
+            let first = hour.plus_secs(i64::from(i % 3000));
+            let part = HourCounters {
+                orig_packets: u64::from(i % 7),
+                orig_bytes: u64::from(i),
+                resp_packets: u64::from(i % 5),
+                resp_bytes: u64::from(i) * 2,
+                started: i.is_multiple_of(4),
+                first: Some(first),
+                last: first.plus_secs(30),
+                tcp_flags: 1 << (i % 8),
+            };
+            volumes.add(key, hour, first, &part);
+            parts.push((key, part));
+        }
+        let mut pairs: Vec<VolumeKey> = Vec::new();
+        for (key, _) in &parts {
+            if !pairs.contains(key) {
+                pairs.push(*key);
+            }
+        }
+        let got: Vec<HourlyVolume> = volumes.drain().collect();
+        assert_eq!(got.len(), 300);
+        for (v, key) in got.iter().zip(&pairs) {
+            let of_pair: Vec<&HourCounters> =
+                parts.iter().filter(|(k, _)| k == key).map(|(_, p)| p).collect();
+            let sum = |f: fn(&HourCounters) -> u64| of_pair.iter().map(|p| f(p)).sum::<u64>();
+            assert_eq!(key_of(v), *key);
+            assert_eq!(v.hour, hour);
+            assert_eq!(v.connections, of_pair.iter().filter(|p| p.started).count() as u64);
+            assert_eq!(Some(v.first_seen), of_pair.iter().filter_map(|p| p.first).min());
+            assert_eq!(Some(v.last_seen), of_pair.iter().map(|p| p.last).max());
+            assert_eq!(v.orig_packets, sum(|p| p.orig_packets));
+            assert_eq!(v.orig_bytes, sum(|p| p.orig_bytes));
+            assert_eq!(v.resp_packets, sum(|p| p.resp_packets));
+            assert_eq!(v.resp_bytes, sum(|p| p.resp_bytes));
+            assert_eq!(v.tcp_flags, of_pair.iter().fold(0, |f, p| f | p.tcp_flags));
+        }
+        assert_eq!(volumes.drain().count(), 0, "the next hour starts empty");
+        let part = HourCounters { first: Some(hour), ..HourCounters::default() };
+        volumes.add(pairs[0], hour, hour, &part);
+        assert_eq!(volumes.drain().count(), 1);
+    }
+}
