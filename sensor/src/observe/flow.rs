@@ -9,11 +9,10 @@
 
 use std::net::IpAddr;
 
+use super::dense::DenseMap;
+use super::volumes::{HourCounters, Volumes};
 use gapwatch_rules::fact::{Endpoint, FlowEnd, FlowStart, FlowSummary};
 use gapwatch_rules::{Fact, Timestamp};
-use rustc_hash::FxHashMap;
-
-use super::volumes::{HourCounters, Volumes};
 
 /// TCP flows end after this many seconds without a packet.
 pub const TCP_IDLE_SECS: i64 = 300;
@@ -157,7 +156,7 @@ impl FlowEntry {
 /// Live flows and the current hour's pair volumes.
 #[derive(Default)]
 pub struct FlowTable {
-    flows: FxHashMap<FlowKey, FlowEntry>,
+    flows: DenseMap<FlowKey, FlowEntry>,
     volumes: Volumes,
     hour: Option<Timestamp>,
     next_sweep: Option<Timestamp>,
@@ -171,7 +170,7 @@ impl FlowTable {
 
     /// True when no flow is live.
     pub fn is_empty(&self) -> bool {
-        self.flows.is_empty()
+        self.flows.len() == 0
     }
 
     /// Counts one packet; a new flow and an ended one are facts.
@@ -179,8 +178,9 @@ impl FlowTable {
         self.advance(p.ts, facts);
         let key = FlowKey::of(p);
         let bare_syn = p.proto == TCP && p.tcp_flags & (SYN | ACK) == SYN;
-        match self.flows.get_mut(&key) {
-            Some(entry) => {
+        match self.flows.find(&key) {
+            Some(place) => {
+                let entry = &mut self.flows.at(place).1;
                 if let Some(end) = entry.ended_by(p.ts, bare_syn) {
                     let old = std::mem::replace(entry, FlowEntry::new(p));
                     Self::end(&mut self.volumes, self.hour, old, end, facts);
@@ -198,7 +198,7 @@ impl FlowTable {
                 let mut entry = FlowEntry::new(p);
                 entry.add(p);
                 facts.push(Fact::NewFlow(entry.summary.start));
-                self.flows.insert(key, entry);
+                self.flows.insert_new(key, entry);
             }
         }
     }
@@ -240,12 +240,17 @@ impl FlowTable {
     }
 
     fn sweep(&mut self, ts: Timestamp, facts: &mut Vec<Fact>) {
-        // One pass that removes what ended; the table's order is fixed by
-        // its input (FxHash has no random seed), so output is deterministic.
-        let ended = self.flows.extract_if(|_, entry| entry.ended_by(ts, false).is_some());
-        for (_, entry) in ended {
-            let end = entry.ended_by(ts, false).unwrap_or(FlowEnd::Idle);
-            Self::end(&mut self.volumes, self.hour, entry, end, facts);
+        // One pass in the table's order, which follows the input alone: a
+        // replay is repeatable.
+        let mut place = 0;
+        while place < self.flows.len() {
+            match self.flows.at(place).1.ended_by(ts, false) {
+                Some(end) => {
+                    let (_, entry) = self.flows.swap_remove(place);
+                    Self::end(&mut self.volumes, self.hour, entry, end, facts);
+                }
+                None => place += 1,
+            }
         }
     }
 

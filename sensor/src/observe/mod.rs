@@ -10,6 +10,7 @@ pub mod announcements;
 pub mod app;
 pub mod arp;
 pub mod clues;
+mod dense;
 pub mod device;
 pub mod discovery;
 pub mod flow;

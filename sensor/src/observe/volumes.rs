@@ -1,17 +1,12 @@
-//! The current hour's volumes, one per initiator and service.
-//!
-//! Every flow that ends is folded into its pair's volume, hundreds of
-//! thousands an hour in a busy replay, and an hour holds tens of thousands
-//! of pairs. Kept as a hash map of whole volumes (some 180 bytes a slot),
-//! the table outgrew the core's cache and each fold missed it several
-//! times. Here the hash table holds only the index of a volume (four bytes
-//! a slot); the volumes lie in a vector in the order their pairs first
-//! appeared, which is also the order they are reported in.
+//! The current hour's volumes, one per initiator and service: every flow
+//! that ends is folded into its pair's, hundreds of thousands an hour in a
+//! busy replay, over tens of thousands of pairs ([`DenseMap`] keeps that
+//! cheap).
 
 use gapwatch_rules::Timestamp;
 use gapwatch_rules::fact::{Endpoint, HourlyVolume};
-use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
+
+use super::dense::DenseMap;
 
 /// An initiator (any port) and a service: what volumes are kept by.
 pub(super) type VolumeKey = (u8, Endpoint, Endpoint);
@@ -37,21 +32,10 @@ pub(super) struct HourCounters {
     pub tcp_flags: u8,
 }
 
-/// The volumes of one hour; see the module doc.
+/// The volumes of one hour, by initiator and service, in the order their
+/// pairs first appeared.
 #[derive(Default)]
-pub(super) struct Volumes {
-    slots: HashTable<u32>,
-    volumes: Vec<HourlyVolume>,
-}
-
-fn key_of(v: &HourlyVolume) -> VolumeKey {
-    (v.proto, v.initiator, v.responder)
-}
-
-fn hash(key: &VolumeKey) -> u64 {
-    use std::hash::BuildHasher;
-    FxBuildHasher.hash_one(key)
-}
+pub(super) struct Volumes(DenseMap<VolumeKey, HourlyVolume>);
 
 impl Volumes {
     /// Adds what a flow did in the hour (`part`, which begins at `first`)
@@ -63,33 +47,21 @@ impl Volumes {
         first: Timestamp,
         part: &HourCounters,
     ) {
-        let h = hash(&key);
-        let volumes = &mut self.volumes;
-        let found = self.slots.find(h, |&i| key_of(&volumes[i as usize]) == key);
-        let i = match found {
-            Some(&i) => i as usize,
-            None => {
-                let (proto, initiator, responder) = key;
-                volumes.push(HourlyVolume {
-                    proto,
-                    initiator,
-                    responder,
-                    hour,
-                    connections: 0,
-                    first_seen: first,
-                    last_seen: part.last,
-                    orig_packets: 0,
-                    orig_bytes: 0,
-                    resp_packets: 0,
-                    resp_bytes: 0,
-                    tcp_flags: 0,
-                });
-                let i = volumes.len() - 1;
-                self.slots.insert_unique(h, i as u32, |&j| hash(&key_of(&volumes[j as usize])));
-                i
-            }
-        };
-        let v = &mut volumes[i];
+        let (proto, initiator, responder) = key;
+        let v = self.0.get_or_insert_with(key, || HourlyVolume {
+            proto,
+            initiator,
+            responder,
+            hour,
+            connections: 0,
+            first_seen: first,
+            last_seen: part.last,
+            orig_packets: 0,
+            orig_bytes: 0,
+            resp_packets: 0,
+            resp_bytes: 0,
+            tcp_flags: 0,
+        });
         v.connections += u64::from(part.started);
         v.first_seen = v.first_seen.min(first);
         v.last_seen = v.last_seen.max(part.last);
@@ -102,9 +74,8 @@ impl Volumes {
 
     /// The hour's volumes, in the order their pairs first appeared; the
     /// table is empty after.
-    pub(super) fn drain(&mut self) -> std::vec::Drain<'_, HourlyVolume> {
-        self.slots.clear();
-        self.volumes.drain(..)
+    pub(super) fn drain(&mut self) -> impl Iterator<Item = HourlyVolume> + '_ {
+        self.0.drain().map(|(_, v)| v)
     }
 }
 
@@ -165,7 +136,7 @@ mod tests {
             let of_pair: Vec<&HourCounters> =
                 parts.iter().filter(|(k, _)| k == key).map(|(_, p)| p).collect();
             let sum = |f: fn(&HourCounters) -> u64| of_pair.iter().map(|p| f(p)).sum::<u64>();
-            assert_eq!(key_of(v), *key);
+            assert_eq!((v.proto, v.initiator, v.responder), *key);
             assert_eq!(v.hour, hour);
             assert_eq!(v.connections, of_pair.iter().filter(|p| p.started).count() as u64);
             assert_eq!(Some(v.first_seen), of_pair.iter().filter_map(|p| p.first).min());
