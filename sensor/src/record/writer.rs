@@ -332,8 +332,8 @@ impl Writer {
                 match record {
                     // A run of volumes goes in together, many rows a statement.
                     Record::Volume(_) => {
-                        let run = rest.iter().take_while(|r| matches!(r, Record::Volume(_)));
-                        let volumes: Vec<&HourlyVolume> = run.filter_map(Record::volume).collect();
+                        let volumes: Vec<&HourlyVolume> =
+                            rest.iter().map_while(Record::volume).collect();
                         rows.volumes.write(volumes.iter().copied())?;
                         for v in &volumes {
                             add_to_ledger(&mut rows.add_ledger, &self.exports, v)?;
