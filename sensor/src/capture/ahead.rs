@@ -7,7 +7,7 @@
 //! pipeline takes frames out of a full block while the reader fills the
 //! next. A record cut by a block's end moves to the next block (the only
 //! copy). The blocks go round between the two threads and are made once,
-//! so steady reading allocates nothing; a mutex and a condition variable
+//! so steady reading allocates nothing; a mutex and two condition variables
 //! carry them (the standard channels allocate on a thread's first wait,
 //! which the allocation test would see).
 //!
