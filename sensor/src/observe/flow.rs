@@ -279,11 +279,7 @@ impl FlowTable {
 /// Adds what `entry` did this hour to its initiator–service volume.
 fn fold_hour(volumes: &mut Volumes, hour: Option<Timestamp>, entry: &mut FlowEntry) {
     let h = std::mem::take(&mut entry.hour);
-    let Some(first) = h.first else {
-        return;
-    };
     let s = &entry.summary.start;
     let initiator = Endpoint { port: 0, ..s.initiator };
-    let hour = hour.unwrap_or_else(|| first.hour_start());
-    volumes.add((s.proto, initiator, s.responder), hour, first, &h);
+    volumes.add((s.proto, initiator, s.responder), hour, &h);
 }

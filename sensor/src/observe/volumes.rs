@@ -38,15 +38,14 @@ pub(super) struct HourCounters {
 pub(super) struct Volumes(DenseMap<VolumeKey, HourlyVolume>);
 
 impl Volumes {
-    /// Adds what a flow did in the hour (`part`, which begins at `first`)
-    /// to the volume of `key` in the hour starting at `hour`.
-    pub(super) fn add(
-        &mut self,
-        key: VolumeKey,
-        hour: Timestamp,
-        first: Timestamp,
-        part: &HourCounters,
-    ) {
+    /// Adds what a flow did in the hour to the volume of `key` in the hour
+    /// starting at `hour` (or at the hour of `part`'s first packet, before
+    /// the table knows the hour). A part without packets adds nothing.
+    pub(super) fn add(&mut self, key: VolumeKey, hour: Option<Timestamp>, part: &HourCounters) {
+        let Some(first) = part.first else {
+            return;
+        };
+        let hour = hour.unwrap_or_else(|| first.hour_start());
         let (proto, initiator, responder) = key;
         let v = self.0.get_or_insert_with(key, || HourlyVolume {
             proto,
@@ -121,7 +120,7 @@ mod tests {
                 last: first.plus_secs(30),
                 tcp_flags: 1 << (i % 8),
             };
-            volumes.add(key, hour, first, &part);
+            volumes.add(key, Some(hour), &part);
             parts.push((key, part));
         }
         let mut pairs: Vec<VolumeKey> = Vec::new();
@@ -149,7 +148,9 @@ mod tests {
         }
         assert_eq!(volumes.drain().count(), 0, "the next hour starts empty");
         let part = HourCounters { first: Some(hour), ..HourCounters::default() };
-        volumes.add(pairs[0], hour, hour, &part);
+        volumes.add(pairs[0], Some(hour), &part);
         assert_eq!(volumes.drain().count(), 1);
+        volumes.add(pairs[0], Some(hour), &HourCounters::default());
+        assert_eq!(volumes.drain().count(), 0, "a part without packets adds nothing");
     }
 }
