@@ -5,8 +5,17 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::str::FromStr;
 
 /// An IEEE 802 MAC address.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct MacAddr(pub [u8; 6]);
+
+/// Hashed as one integer, not as a slice of six bytes: the device table
+/// looks a MAC up twice for every frame.
+impl std::hash::Hash for MacAddr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [a, b, c, d, e, f] = self.0;
+        state.write_u64(u64::from_le_bytes([a, b, c, d, e, f, 0, 0]));
+    }
+}
 
 impl MacAddr {
     /// `ff:ff:ff:ff:ff:ff`.

@@ -48,19 +48,34 @@ pub struct FlowPacket {
     pub ts: Timestamp,
 }
 
+/// A flow's key: its protocol and the unordered pair of (address, port),
+/// addresses as 128-bit integers, so that a key is found with a few
+/// integer operations (every packet looks one up).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct FlowKey {
-    proto: u8,
-    lo: (IpAddr, u16),
-    hi: (IpAddr, u16),
+    lo: u128,
+    hi: u128,
+    /// Protocol, IP version, and the ports of `lo` and `hi`.
+    rest: u64,
 }
 
 impl FlowKey {
     fn of(p: &FlowPacket) -> FlowKey {
-        let a = (p.src.ip, p.src.port);
-        let b = (p.dst.ip, p.dst.port);
+        let a = (bits(p.src.ip), p.src.port);
+        let b = (bits(p.dst.ip), p.dst.port);
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        FlowKey { proto: p.proto, lo, hi }
+        // An IPv4 address and its IPv4-mapped IPv6 form are different
+        // flows: the version is part of the key.
+        let v6 = u64::from(p.src.ip.is_ipv6());
+        let rest = u64::from(p.proto) | v6 << 8 | u64::from(lo.1) << 16 | u64::from(hi.1) << 32;
+        FlowKey { lo: lo.0, hi: hi.0, rest }
+    }
+}
+
+fn bits(ip: IpAddr) -> u128 {
+    match ip {
+        IpAddr::V4(a) => u128::from(a.to_bits()),
+        IpAddr::V6(a) => a.to_bits(),
     }
 }
 
@@ -94,16 +109,26 @@ impl FlowEntry {
         }
     }
 
-    /// Why this flow is over at `ts`, if it is.
-    fn ended_by(&self, ts: Timestamp, bare_syn: bool) -> Option<FlowEnd> {
-        if let Some(closed) = self.closed_at {
-            if bare_syn || ts > closed.plus_secs(LINGER_SECS) {
-                return Some(self.summary.end);
+    /// After this time the flow is over: its lingering ended, or it
+    /// went idle.
+    fn deadline(&self) -> Timestamp {
+        match self.closed_at {
+            Some(closed) => closed.plus_secs(LINGER_SECS),
+            None => {
+                let tcp = self.summary.start.proto == TCP;
+                self.summary.last_seen.plus_secs(if tcp { TCP_IDLE_SECS } else { OTHER_IDLE_SECS })
             }
+        }
+    }
+
+    /// Why this flow is over at `ts`, if it is. A bare SYN ends a closed
+    /// flow at once: the same ports are opening a new connection.
+    fn ended_by(&self, ts: Timestamp, bare_syn: bool) -> Option<FlowEnd> {
+        let closed = self.closed_at.is_some();
+        if ts <= self.deadline() && !(bare_syn && closed) {
             return None;
         }
-        let idle = if self.summary.start.proto == TCP { TCP_IDLE_SECS } else { OTHER_IDLE_SECS };
-        (ts > self.summary.last_seen.plus_secs(idle)).then_some(FlowEnd::Idle)
+        Some(if closed { self.summary.end } else { FlowEnd::Idle })
     }
 
     /// Counts `p`; true if it is the responder's first packet (the flow
@@ -157,6 +182,9 @@ impl FlowEntry {
 #[derive(Default)]
 pub struct FlowTable {
     flows: DenseMap<FlowKey, FlowEntry>,
+    /// Each flow's [`FlowEntry::deadline`], in the same places: a sweep
+    /// reads these eight bytes a flow, not the whole entry.
+    deadlines: Vec<Timestamp>,
     volumes: Volumes,
     hour: Option<Timestamp>,
     next_sweep: Option<Timestamp>,
@@ -193,11 +221,13 @@ impl FlowTable {
                         at: p.ts,
                     });
                 }
+                self.deadlines[place] = entry.deadline();
             }
             None => {
                 let mut entry = FlowEntry::new(p);
                 entry.add(p);
                 facts.push(Fact::NewFlow(entry.summary.start));
+                self.deadlines.push(entry.deadline());
                 self.flows.insert_new(key, entry);
             }
         }
@@ -229,6 +259,7 @@ impl FlowTable {
     /// Ends every live flow (the capture is over) and reports the last
     /// hour's pair volumes.
     pub fn finish(&mut self, facts: &mut Vec<Fact>) {
+        self.deadlines.clear();
         let mut live: Vec<FlowEntry> = self.flows.drain().map(|(_, e)| e).collect();
         live.sort_by_key(|e| e.summary.start.ts);
         for entry in live {
@@ -243,14 +274,15 @@ impl FlowTable {
         // One pass in the table's order, which follows the input alone: a
         // replay is repeatable.
         let mut place = 0;
-        while place < self.flows.len() {
-            match self.flows.at(place).1.ended_by(ts, false) {
-                Some(end) => {
-                    let (_, entry) = self.flows.swap_remove(place);
-                    Self::end(&mut self.volumes, self.hour, entry, end, facts);
-                }
-                None => place += 1,
+        while place < self.deadlines.len() {
+            if ts <= self.deadlines[place] {
+                place += 1;
+                continue;
             }
+            self.deadlines.swap_remove(place);
+            let (_, entry) = self.flows.swap_remove(place);
+            let end = if entry.closed_at.is_some() { entry.summary.end } else { FlowEnd::Idle };
+            Self::end(&mut self.volumes, self.hour, entry, end, facts);
         }
     }
 
