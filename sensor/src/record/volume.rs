@@ -4,12 +4,14 @@
 //! SQLite's cost is mostly per statement (bind, step, reset), not per row:
 //! [`ROWS_PER_INSERT`] rows share one.
 
+use std::net::IpAddr;
 use std::sync::LazyLock;
 
 use gapwatch_rules::MacAddr;
 use gapwatch_rules::fact::HourlyVolume;
 use gapwatch_rules::net::ip_text;
 use rusqlite::{CachedStatement, Transaction};
+use rustc_hash::FxHashMap;
 
 use super::writer::text_or_empty;
 
@@ -32,6 +34,25 @@ fn insert_sql(rows: usize) -> String {
 static INSERT_ONE: LazyLock<String> = LazyLock::new(|| insert_sql(1));
 static INSERT_MANY: LazyLock<String> = LazyLock::new(|| insert_sql(ROWS_PER_INSERT));
 
+/// Addresses as text, kept for the run: a replay writes the same few
+/// hundred addresses into hundreds of thousands of rows, and spelling an
+/// IPv6 address costs more than its share of the row in SQLite.
+#[derive(Default)]
+pub(super) struct IpTexts(FxHashMap<IpAddr, Box<str>>);
+
+/// Texts kept at most: a scan of random addresses starts the cache over
+/// rather than growing it without end.
+const IP_TEXTS_MAX: usize = 1 << 16;
+
+impl IpTexts {
+    fn get(&mut self, ip: IpAddr) -> &str {
+        if self.0.len() >= IP_TEXTS_MAX && !self.0.contains_key(&ip) {
+            self.0.clear();
+        }
+        self.0.entry(ip).or_insert_with(|| ip_text(ip).as_str().into())
+    }
+}
+
 /// The two statements a transaction appends volumes with.
 pub(super) struct VolumeInserts<'tx> {
     one: CachedStatement<'tx>,
@@ -51,16 +72,17 @@ impl<'tx> VolumeInserts<'tx> {
     pub(super) fn write<'v>(
         &mut self,
         volumes: impl ExactSizeIterator<Item = &'v HourlyVolume>,
+        texts: &mut IpTexts,
     ) -> rusqlite::Result<()> {
         let full = volumes.len() / ROWS_PER_INSERT * ROWS_PER_INSERT;
         for (i, v) in volumes.enumerate() {
             if i < full {
-                bind(&mut self.many, i % ROWS_PER_INSERT * COLUMNS, v)?;
+                bind(&mut self.many, i % ROWS_PER_INSERT * COLUMNS, v, texts)?;
                 if i % ROWS_PER_INSERT == ROWS_PER_INSERT - 1 {
                     self.many.raw_execute()?;
                 }
             } else {
-                bind(&mut self.one, 0, v)?;
+                bind(&mut self.one, 0, v, texts)?;
                 self.one.raw_execute()?;
             }
         }
@@ -69,15 +91,20 @@ impl<'tx> VolumeInserts<'tx> {
 }
 
 /// Binds `v` to the parameters after the first `skip`.
-fn bind(stmt: &mut CachedStatement<'_>, skip: usize, v: &HourlyVolume) -> rusqlite::Result<()> {
+fn bind(
+    stmt: &mut CachedStatement<'_>,
+    skip: usize,
+    v: &HourlyVolume,
+    texts: &mut IpTexts,
+) -> rusqlite::Result<()> {
     let mac = |m: Option<MacAddr>| m.map(MacAddr::text);
     let (orig_mac, resp_mac) = (mac(v.initiator.mac), mac(v.responder.mac));
     let p = skip + 1;
     stmt.raw_bind_parameter(p, v.proto)?;
     stmt.raw_bind_parameter(p + 1, text_or_empty(&orig_mac))?;
-    stmt.raw_bind_parameter(p + 2, ip_text(v.initiator.ip).as_str())?;
+    stmt.raw_bind_parameter(p + 2, texts.get(v.initiator.ip))?;
     stmt.raw_bind_parameter(p + 3, text_or_empty(&resp_mac))?;
-    stmt.raw_bind_parameter(p + 4, ip_text(v.responder.ip).as_str())?;
+    stmt.raw_bind_parameter(p + 4, texts.get(v.responder.ip))?;
     stmt.raw_bind_parameter(p + 5, v.responder.port)?;
     stmt.raw_bind_parameter(p + 6, v.hour.as_nanos())?;
     stmt.raw_bind_parameter(p + 7, v.connections as i64)?;
@@ -128,9 +155,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = super::super::open_read_write(&dir.path().join("v.db")).unwrap();
         let count = 2 * ROWS_PER_INSERT + 5;
-        let volumes: Vec<HourlyVolume> = (0..count as u16).map(volume).collect();
+        // Each address twice, so that the second is spelled from the cache.
+        let volumes: Vec<HourlyVolume> = (0..count as u16).map(|n| volume(n / 2)).collect();
         let tx = conn.transaction().unwrap();
-        VolumeInserts::prepare(&tx).unwrap().write(volumes.iter()).unwrap();
+        let mut texts = IpTexts::default();
+        VolumeInserts::prepare(&tx).unwrap().write(volumes.iter(), &mut texts).unwrap();
         tx.commit().unwrap();
 
         let mut stmt = conn
@@ -179,5 +208,22 @@ mod tests {
             })
             .collect();
         assert_eq!(rows, expected);
+    }
+
+    /// The cache spells addresses as they are spelled uncached, and starts
+    /// over instead of growing past its bound.
+    #[test]
+    fn ip_texts_match_the_plain_text_and_stay_bounded() {
+        let mut texts = IpTexts::default();
+        for ip in ["10.0.0.7", "fe80::1", "fd00:0:0:1::2", "::ffff:10.1.2.3"] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert_eq!(texts.get(ip), ip.to_string());
+            assert_eq!(texts.get(ip), ip.to_string(), "from the cache");
+        }
+        for n in 0..IP_TEXTS_MAX as u32 + 10 {
+            let ip = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + n));
+            assert_eq!(texts.get(ip), ip.to_string());
+        }
+        assert!(texts.0.len() <= IP_TEXTS_MAX, "{} texts kept", texts.0.len());
     }
 }

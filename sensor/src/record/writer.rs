@@ -12,7 +12,7 @@ use rusqlite::{Connection, Transaction, params};
 use rustc_hash::FxHashMap;
 
 use super::alert_rows::write_alert;
-use super::volume::VolumeInserts;
+use super::volume::{IpTexts, VolumeInserts};
 use super::{RecordError, RecordErrorKind, query};
 use crate::observe::{Address, Device};
 
@@ -188,6 +188,7 @@ impl Recorder {
             run_id,
             jsonl,
             written: FxHashMap::default(),
+            ip_texts: IpTexts::default(),
             exports: policy.assets().iter().filter(|a| a.role == "export").map(|a| a.mac).collect(),
         };
         let thread = std::thread::Builder::new()
@@ -287,6 +288,8 @@ struct Writer {
     /// Device counters already written in this run, so each snapshot adds
     /// only its difference to totals that may span several runs.
     written: FxHashMap<MacAddr, [u64; 4]>,
+    /// Addresses already spelled, for the volume rows.
+    ip_texts: IpTexts,
     /// The export stations of the policy, whose traffic is also kept in
     /// the export ledger.
     exports: Vec<MacAddr>,
@@ -334,7 +337,7 @@ impl Writer {
                     Record::Volume(_) => {
                         let volumes: Vec<&HourlyVolume> =
                             rest.iter().map_while(Record::volume).collect();
-                        rows.volumes.write(volumes.iter().copied())?;
+                        rows.volumes.write(volumes.iter().copied(), &mut self.ip_texts)?;
                         for v in &volumes {
                             add_to_ledger(&mut rows.add_ledger, &self.exports, v)?;
                         }
