@@ -211,15 +211,29 @@ impl ReadAhead {
     }
 
     /// The next record; None at a clean end of file.
+    #[inline]
     pub fn next_record(&mut self) -> Result<Option<RecordView<'_>>, (u64, CaptureErrorKind)> {
+        if self.next == self.block.records.len() && !self.refill()? {
+            return Ok(None);
+        }
+        self.next += 1;
+        let r = self.block.records[self.next - 1];
+        self.offset += (RECORD_HEADER_LEN + r.len) as u64;
+        Ok(Some(self.view(r)))
+    }
+
+    /// Takes blocks until one holds a record (once a block, off the
+    /// per-record path); false at a clean end of file.
+    #[cold]
+    fn refill(&mut self) -> Result<bool, (u64, CaptureErrorKind)> {
         while self.next == self.block.records.len() {
             if self.finished {
-                return Ok(None);
+                return Ok(false);
             }
             match self.block.end.take() {
                 Some(End::Eof) => {
                     self.finished = true;
-                    return Ok(None);
+                    return Ok(false);
                 }
                 Some(End::Failed(offset, kind)) => {
                     self.finished = true;
@@ -228,10 +242,7 @@ impl ReadAhead {
                 None => self.take_next_block(),
             }
         }
-        self.next += 1;
-        let r = self.block.records[self.next - 1];
-        self.offset += (RECORD_HEADER_LEN + r.len) as u64;
-        Ok(Some(self.view(r)))
+        Ok(true)
     }
 
     /// The record handed out last, again.
@@ -240,6 +251,7 @@ impl ReadAhead {
         Some(self.view(r))
     }
 
+    #[inline]
     fn view(&self, r: RecordAt) -> RecordView<'_> {
         (r.ts, self.block.data.get(r.start..r.start + r.len).unwrap_or(&[]), r.orig_len)
     }

@@ -188,6 +188,7 @@ impl FileSource {
 }
 
 impl Source for FileSource {
+    #[inline]
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
         match self {
             FileSource::Classic(f) => f.next_frame(),
@@ -445,6 +446,7 @@ impl ClassicFile {
         Some(Frame { ts, link, data, orig_len })
     }
 
+    #[inline]
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
         let link = self.reader.link();
         match self.reader.next_record() {

@@ -78,6 +78,7 @@ impl MergedSource {
     }
 
     /// One file needs no merge: its frames go straight through.
+    #[inline]
     fn next_of_only_file(&mut self) -> Option<Frame<'_>> {
         match self.files[0].next_frame() {
             Ok(Some(f)) => {

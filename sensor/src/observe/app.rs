@@ -79,14 +79,15 @@ impl Default for AppObserver {
     }
 }
 
-/// One packet's transport as the application reader needs it.
+/// One packet's transport as the application reader needs it (the
+/// endpoints borrowed from the flow table's view of the packet).
 pub struct Segment<'a> {
     /// IP protocol.
     pub proto: u8,
     /// Sender.
-    pub src: Endpoint,
+    pub src: &'a Endpoint,
     /// Receiver.
-    pub dst: Endpoint,
+    pub dst: &'a Endpoint,
     /// The transport payload.
     pub payload: &'a [u8],
     /// Packet time.
@@ -231,8 +232,8 @@ fn report(
     let name = String::from_utf8_lossy(name).to_ascii_lowercase();
     facts.push(Fact::NameRequested(NameRequest {
         proto: seg.proto,
-        client: seg.src,
-        server: seg.dst,
+        client: *seg.src,
+        server: *seg.dst,
         name: name.trim_end_matches('.').to_owned(),
         via,
         ts: seg.ts,
@@ -269,7 +270,7 @@ fn dhcp_server(seg: &Segment<'_>, facts: &mut Vec<Fact>) -> Option<DecodeError> 
     if let Some(message) = message {
         facts.push(Fact::DhcpLease(DhcpLease {
             message,
-            server: seg.src,
+            server: *seg.src,
             client_mac: p.client_mac().map(MacAddr),
             offered: p.your_ip(),
             routers,

@@ -129,7 +129,9 @@ impl Observer {
         if let Some(dst) = d.dst_mac.filter(|m| !m.is_multicast()) {
             self.devices.received(dst, ts, wire_len);
         }
-        match d.net {
+        // By reference: the IP layer is a hundred bytes, and every frame
+        // has one.
+        match &d.net {
             Net::Arp(arp) => {
                 if arp.operation == 1 {
                     self.arp.asked(arp.target_ip, ts);
@@ -137,7 +139,7 @@ impl Observer {
                 if let (Some(i), Some(mac)) = (device, sender)
                     && arp.sender_mac == mac
                 {
-                    self.arp.observe(&arp, mac, &self.devices, ts, &mut self.facts);
+                    self.arp.observe(arp, mac, &self.devices, ts, &mut self.facts);
                     if !arp.sender_ip.is_unspecified() {
                         let ip = IpAddr::V4(arp.sender_ip);
                         self.devices.bind(i, ip, BindingSource::Arp, ts, &mut self.facts);
@@ -199,8 +201,8 @@ impl Observer {
                     self.flow_facts(before, (sport, dport), ip.payload);
                     let segment = Segment {
                         proto: ip.proto,
-                        src: packet.src,
-                        dst: packet.dst,
+                        src: &packet.src,
+                        dst: &packet.dst,
                         payload: ip.payload,
                         ts,
                     };
@@ -212,7 +214,7 @@ impl Observer {
                 if let (Some(mac), true) = (sender, self.app.fingerprinting) {
                     let clues = &mut self.app.clues;
                     unreadable =
-                        discovery::observe(clues, mac, proto, payload, ts, &mut self.facts);
+                        discovery::observe(clues, mac, *proto, payload, ts, &mut self.facts);
                 }
             }
             Net::None => {}
