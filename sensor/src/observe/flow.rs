@@ -128,7 +128,13 @@ impl FlowEntry {
         if ts <= self.deadline() && !(bare_syn && closed) {
             return None;
         }
-        Some(if closed { self.summary.end } else { FlowEnd::Idle })
+        Some(self.end_past_deadline())
+    }
+
+    /// How the flow ended, once past its deadline: closed as it was, or
+    /// idle.
+    fn end_past_deadline(&self) -> FlowEnd {
+        if self.closed_at.is_some() { self.summary.end } else { FlowEnd::Idle }
     }
 
     /// Counts `p`; true if it is the responder's first packet (the flow
@@ -281,7 +287,7 @@ impl FlowTable {
             }
             self.deadlines.swap_remove(place);
             let (_, entry) = self.flows.swap_remove(place);
-            let end = if entry.closed_at.is_some() { entry.summary.end } else { FlowEnd::Idle };
+            let end = entry.end_past_deadline();
             Self::end(&mut self.volumes, self.hour, entry, end, facts);
         }
     }
