@@ -13,6 +13,6 @@ pub mod decode;
 pub mod observe;
 pub mod oui;
 pub mod pipeline;
-pub mod prefetch;
+mod prefetch;
 pub mod record;
 pub mod replay;

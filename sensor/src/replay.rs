@@ -229,7 +229,7 @@ fn select(
             // The same capture named twice in one run is read once.
             sel.files.push(decided(FileOutcome::AlreadyRecorded { run_id: 0, partial: None }));
         } else {
-            match FileSource::open(path) {
+            match FileSource::open_among(path, paths.len()) {
                 Ok(source) => {
                     sel.opened.push(Opened { slot, id });
                     sel.sources.push(source);

@@ -23,17 +23,31 @@ use gapwatch_rules::Timestamp;
 use super::legacy::{InPlace, LegacyReader, RECORD_HEADER_LEN, RecordAt};
 use super::{CaptureErrorKind, LinkType};
 
-/// Blocks going round besides the reader's own (each as large as the
-/// reader's buffer): 4 MiB, so the reader can fall behind for a while —
-/// the writer thread's burst at the end of an hour shares its core —
-/// without the pipeline running dry.
-const BLOCKS: usize = 16;
-/// The sleeping reader is woken once this many blocks are free, and fills
-/// them in one go: half of them, so it is woken (and may take the
-/// pipeline's core) once per eight blocks, not once per two. Interleaved
-/// runs on the 5M-packet capture: 16 blocks woken at 8, median replay
-/// 2.29 and 2.31 s, against 2.40 s with 3 woken at 2.
-const WAKE_READER_AT: usize = 8;
+/// Blocks going round besides the readers' own (each as large as a
+/// reader's buffer), shared by the files read together: 4 MiB for a
+/// single file, so its reader can fall behind for a while — the writer
+/// thread's burst at the end of an hour shares its core — without the
+/// pipeline running dry.
+const BLOCKS_SHARED: usize = 16;
+/// Blocks of each file at least: one being read, two waiting.
+const MIN_BLOCKS: usize = 3;
+
+/// Blocks for each of `files` classic files read together: a merge of
+/// many files holds no more memory than one file read deep.
+pub fn blocks_per_file(files: usize) -> usize {
+    (BLOCKS_SHARED / files.max(1)).max(MIN_BLOCKS)
+}
+
+/// A sleeping reader with `blocks` blocks is woken once this many are
+/// free, and fills them in one go: half of them, so a single file's reader
+/// is woken (and may take the pipeline's core) once per eight blocks, not
+/// once per two. Interleaved runs on the 5M-packet capture: 16 blocks
+/// woken at 8, median replay 2.29 and 2.31 s, against 2.40 s with 3 woken
+/// at 2.
+fn wake_reader_at(blocks: usize) -> usize {
+    (blocks / 2).max(2)
+}
+
 /// How far ahead of the record handed out its successors' first bytes are
 /// asked for.
 const PREFETCH_RECORDS: usize = 3;
@@ -72,11 +86,13 @@ struct Queues {
     reader_waits: bool,
     /// The pipeline sleeps until a block is full.
     pipeline_waits: bool,
+    /// Free blocks that wake the sleeping reader.
+    wake_reader_at: usize,
 }
 
 /// The queues and a condition variable for each side. A side is woken only
 /// when it sleeps and has something to do, and the reader only once
-/// [`WAKE_READER_AT`] blocks are free: each wake-up is a system call, and
+/// [`wake_reader_at`] blocks are free: each wake-up is a system call, and
 /// on a machine with few cores the woken thread takes the waker's core.
 struct Handoff {
     queues: Mutex<Queues>,
@@ -87,16 +103,17 @@ struct Handoff {
 impl Handoff {
     /// Queues with room for every block, so handing one over never
     /// allocates; the blocks, of `bytes` each, wait to be filled.
-    fn new(bytes: usize) -> Handoff {
-        let mut empty = VecDeque::with_capacity(BLOCKS + 1);
-        empty.extend((0..BLOCKS).map(|_| Block::new(bytes)));
+    fn new(bytes: usize, blocks: usize) -> Handoff {
+        let mut empty = VecDeque::with_capacity(blocks + 1);
+        empty.extend((0..blocks).map(|_| Block::new(bytes)));
         let queues = Queues {
-            full: VecDeque::with_capacity(BLOCKS + 1),
+            full: VecDeque::with_capacity(blocks + 1),
             empty,
             closed: false,
             done: false,
             reader_waits: false,
             pipeline_waits: false,
+            wake_reader_at: wake_reader_at(blocks),
         };
         Handoff {
             queues: Mutex::new(queues),
@@ -116,7 +133,7 @@ impl Handoff {
         let mut q = self.lock();
         if spent.data.capacity() > 0 {
             q.empty.push_back(spent);
-            if q.reader_waits && q.empty.len() >= WAKE_READER_AT {
+            if q.reader_waits && q.empty.len() >= q.wake_reader_at {
                 self.for_reader.notify_one();
             }
         }
@@ -182,17 +199,19 @@ pub struct ReadAhead {
 pub type RecordView<'a> = (Timestamp, &'a [u8], u32);
 
 impl ReadAhead {
-    /// Starts reading `reader` (past its file header) on a new thread, and
-    /// waits for the first block so that thread is running when this
-    /// returns. A record longer than `max_record` ends the file with an
-    /// error.
+    /// Starts reading `reader` (past its file header) on a new thread,
+    /// `blocks` blocks ahead, and waits for the first block so that thread
+    /// is running when this returns. A record longer than `max_record`
+    /// ends the file with an error.
     pub fn start<R: Read + Send + 'static>(
         reader: LegacyReader<R>,
         max_record: usize,
+        blocks: usize,
     ) -> Result<ReadAhead, CaptureErrorKind> {
         let link = reader.link();
         let offset = reader.offset();
-        let handoff = Arc::new(Handoff::new(reader.buffer().len()));
+        let blocks = blocks.max(MIN_BLOCKS);
+        let handoff = Arc::new(Handoff::new(reader.buffer().len(), blocks));
         let shared = Arc::clone(&handoff);
         std::thread::Builder::new()
             .name("gapwatch-read".into())
@@ -371,7 +390,7 @@ mod tests {
 
     fn start(bytes: Vec<u8>) -> ReadAhead {
         let reader = LegacyReader::new(std::io::Cursor::new(bytes), BUFFER).unwrap();
-        ReadAhead::start(reader, 16 << 20).unwrap()
+        ReadAhead::start(reader, 16 << 20, blocks_per_file(1)).unwrap()
     }
 
     /// Lengths that fill many blocks, by bytes and by count, with one
@@ -435,6 +454,21 @@ mod tests {
         assert!(matches!(kind, CaptureErrorKind::RecordTooLarge(_)), "{kind:?}");
     }
 
+    /// Files read together share what one file reads ahead, down to the
+    /// least a reader works with; a single file gets all of it.
+    #[test]
+    fn files_read_together_share_the_blocks_of_one() {
+        assert_eq!(blocks_per_file(1), BLOCKS_SHARED);
+        assert_eq!(blocks_per_file(0), BLOCKS_SHARED);
+        for files in 2..=40 {
+            let each = blocks_per_file(files);
+            assert!(each >= MIN_BLOCKS, "{files} files, {each} blocks each");
+            assert!(each * files <= BLOCKS_SHARED || each == MIN_BLOCKS, "{files}: {each}");
+            assert!(wake_reader_at(each) < each, "{files}: woken before every block is free");
+        }
+        assert_eq!(wake_reader_at(BLOCKS_SHARED), BLOCKS_SHARED / 2);
+    }
+
     /// Tells when the reader thread let go of its input.
     struct Watched(std::io::Cursor<Vec<u8>>, Arc<AtomicBool>);
 
@@ -455,7 +489,7 @@ mod tests {
         let dropped = Arc::new(AtomicBool::new(false));
         let input = Watched(std::io::Cursor::new(capture(&lengths())), Arc::clone(&dropped));
         let reader = LegacyReader::new(input, BUFFER).unwrap();
-        let mut ahead = ReadAhead::start(reader, 16 << 20).unwrap();
+        let mut ahead = ReadAhead::start(reader, 16 << 20, blocks_per_file(1)).unwrap();
         ahead.next_record().unwrap().unwrap();
         drop(ahead);
         // Waits for the event, not for a time: the thread wakes on close.

@@ -17,7 +17,7 @@ use pcap_parser::pcapng::Block;
 use pcap_parser::traits::{PcapNGPacketBlock, PcapReaderIterator};
 use pcap_parser::{PcapBlockOwned, PcapError};
 
-use super::ahead::ReadAhead;
+use super::ahead::{ReadAhead, blocks_per_file};
 use super::legacy::{self, LegacyReader};
 use super::{CaptureError, CaptureErrorKind, Frame, LinkType, Source};
 
@@ -107,6 +107,12 @@ impl FileSource {
     /// Opens `path` and reads its header. Fails on a missing, empty or
     /// unreadable file, or one that is not a capture.
     pub fn open(path: impl AsRef<Path>) -> Result<FileSource, CaptureError> {
+        FileSource::open_among(path, 1)
+    }
+
+    /// [`FileSource::open`] for one of `files` captures read together:
+    /// their read-ahead shares the memory one file's would take.
+    pub fn open_among(path: impl AsRef<Path>, files: usize) -> Result<FileSource, CaptureError> {
         let path = path.as_ref().to_path_buf();
         let io_err = |e| CaptureError::new(&path, None, CaptureErrorKind::Io(e));
         let file = File::open(&path).map_err(io_err)?;
@@ -115,13 +121,21 @@ impl FileSource {
             let e = std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory");
             return Err(io_err(e));
         }
-        FileSource::from_reader(path, file)
+        FileSource::reading(path, file, files)
     }
 
     /// A source over any reader; `path` names it in errors.
     pub fn from_reader(
         path: PathBuf,
+        reader: impl Read + Send + 'static,
+    ) -> Result<FileSource, CaptureError> {
+        FileSource::reading(path, reader, 1)
+    }
+
+    fn reading(
+        path: PathBuf,
         mut reader: impl Read + Send + 'static,
+        files: usize,
     ) -> Result<FileSource, CaptureError> {
         // Enough of the start for either reader to see its whole file header
         // in its first read (a pcapng section header carries options).
@@ -136,7 +150,7 @@ impl FileSource {
         let input: Input = Box::new(std::io::Cursor::new(head).chain(reader));
         if classic {
             let reader = LegacyReader::new(input, CLASSIC_BUFFER)
-                .and_then(|reader| ReadAhead::start(reader, MAX_BUFFER))
+                .and_then(|reader| ReadAhead::start(reader, MAX_BUFFER, blocks_per_file(files)))
                 .map_err(|kind| CaptureError::new(&path, Some(0), kind))?;
             let classic = ClassicFile { path, reader };
             return Ok(FileSource::Classic(classic));
