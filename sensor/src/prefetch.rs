@@ -10,7 +10,7 @@
 /// Asks for the two cache lines from `p` on. Never faults, whatever `p`
 /// is, and changes nothing a program can observe but its speed.
 #[inline(always)]
-pub fn prefetch<T>(p: *const T) {
+pub fn prefetch(p: *const u8) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};

@@ -200,7 +200,7 @@ pub type RecordView<'a> = (Timestamp, &'a [u8], u32);
 
 impl ReadAhead {
     /// Starts reading `reader` (past its file header) on a new thread,
-    /// `blocks` blocks ahead, and waits for the first block so that thread
+    /// `blocks` blocks ahead (see [`blocks_per_file`]), and waits for the first block so that thread
     /// is running when this returns. A record longer than `max_record`
     /// ends the file with an error.
     pub fn start<R: Read + Send + 'static>(
@@ -210,7 +210,6 @@ impl ReadAhead {
     ) -> Result<ReadAhead, CaptureErrorKind> {
         let link = reader.link();
         let offset = reader.offset();
-        let blocks = blocks.max(MIN_BLOCKS);
         let handoff = Arc::new(Handoff::new(reader.buffer().len(), blocks));
         let shared = Arc::clone(&handoff);
         std::thread::Builder::new()
